@@ -1,0 +1,644 @@
+package io.github.chainrule.autodiff;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.chainrule.autodiff.ops.Arithmetic;
+import io.github.chainrule.autodiff.ops.Functions;
+import io.github.chainrule.autodiff.ops.Indexing;
+import io.github.chainrule.autodiff.ops.MatMul;
+import io.github.chainrule.autodiff.ops.Reductions;
+import io.github.chainrule.autodiff.ops.Shaping;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A node of the computational graph: a dense, row-major array of float64 values of any rank
+ * (rank 0 is a scalar), the op that produced it, its inputs, and after {@link #backward()} its
+ * gradient.
+ *
+ * <pre>{@code
+ * Tensor w = Tensor.vector(0.5, -1.0).named("w").requiresGrad();
+ * Tensor x = Tensor.vector(2.0, 3.0).named("x");
+ * Tensor loss = w.mul(x).sum().square().named("loss");
+ * loss.backward();
+ * w.grad();          // dL/dw = 2·(w·x)·x = [-8, -12]
+ * }</pre>
+ *
+ * <h2>Values</h2>
+ * Ops never modify their inputs; each returns a new tensor. {@link #reshape} returns a view that
+ * shares values with its input. Only optimisers (and code that asks for {@link #data()}) change
+ * values in place, and only those of leaves.
+ *
+ * <h2>Gradients</h2>
+ * Ops record the graph when {@link GradMode} is on and at least one input requires a gradient.
+ * See {@link Backward} for how gradients accumulate. Every node reached by a pass keeps its
+ * gradient, intermediates included.
+ *
+ * <h2>Floating point</h2>
+ * Values follow IEEE 754 as Java's {@code double} does: NaN and infinities propagate through ops
+ * and are never replaced silently.
+ *
+ * <h2>Threads</h2>
+ * A tensor is not synchronised. Graphs built and back-propagated on different threads are
+ * independent as long as they share no node that requires a gradient; sharing read-only constants
+ * is fine.
+ */
+public final class Tensor {
+  private final double[] data;
+  private final int[] shape;
+  private String name;
+  private boolean requiresGrad;
+  private Tensor grad;
+  // The recording: null for leaves and constants.
+  Op op;
+  Tensor[] inputs;
+  // Scratch for Backward: the gradient received during the current pass, and its visit mark.
+  Tensor passGrad;
+  int mark;
+
+  private Tensor(double[] data, int[] shape) {
+    this.data = data;
+    this.shape = shape;
+  }
+
+  // ---------------------------------------------------------------- creation
+
+  /** A rank-0 tensor. */
+  public static Tensor scalar(double value) {
+    return new Tensor(new double[] {value}, Shape.SCALAR);
+  }
+
+  /** A rank-1 tensor holding a copy of {@code values}. */
+  public static Tensor vector(double... values) {
+    return new Tensor(values.clone(), new int[] {values.length});
+  }
+
+  /** A rank-2 tensor from rows, copied. All rows must have the same length. */
+  public static Tensor of(double[][] rows) {
+    int cols = rows.length == 0 ? 0 : rows[0].length;
+    double[] data = new double[rows.length * cols];
+    for (int i = 0; i < rows.length; i++) {
+      checkArgument(rows[i].length == cols,
+          "of: row %s has %s values but row 0 has %s; rows must all have the same length", i, rows[i].length, cols);
+      System.arraycopy(rows[i], 0, data, i * cols, cols);
+    }
+    return new Tensor(data, new int[] {rows.length, cols});
+  }
+
+  /** A rank-3 tensor from matrices, copied. All must have the same shape. */
+  public static Tensor of(double[][][] matrices) {
+    Tensor[] parts = new Tensor[matrices.length];
+    for (int i = 0; i < matrices.length; i++) {
+      parts[i] = of(matrices[i]);
+      checkArgument(Arrays.equals(parts[i].shape, parts[0].shape),
+          "of: matrix %s has shape %s but matrix 0 has %s", i, Shape.format(parts[i].shape), Shape.format(parts[0].shape));
+    }
+    int[] inner = matrices.length == 0 ? new int[] {0, 0} : parts[0].shape;
+    double[] data = new double[matrices.length * Shape.numel(inner)];
+    for (int i = 0; i < parts.length; i++) {
+      System.arraycopy(parts[i].data, 0, data, i * parts[i].data.length, parts[i].data.length);
+    }
+    return new Tensor(data, new int[] {matrices.length, inner[0], inner[1]});
+  }
+
+  /** A tensor of the given shape holding a copy of {@code values} in row-major order. */
+  public static Tensor of(double[] values, int... shape) {
+    return wrap(values.clone(), shape.clone());
+  }
+
+  /**
+   * A tensor over {@code values} without copying: the tensor owns the array from now on. For
+   * kernels, ops and loaders that have just produced the array.
+   */
+  public static Tensor wrap(double[] values, int... shape) {
+    for (int d : shape) {
+      checkArgument(d >= 0, "shape %s has a negative dimension", Shape.format(shape));
+    }
+    int n = Shape.numel(shape);
+    checkArgument(values.length == n, "%s values do not fill shape %s, which holds %s",
+        values.length, Shape.format(shape), n);
+    return new Tensor(values, shape.length == 0 ? Shape.SCALAR : shape);
+  }
+
+  /** All zeros. */
+  public static Tensor zeros(int... shape) {
+    return wrap(new double[Shape.numel(shape)], shape.clone());
+  }
+
+  /** All ones. */
+  public static Tensor ones(int... shape) {
+    return full(1.0, shape);
+  }
+
+  /** Every element equal to {@code value}. */
+  public static Tensor full(double value, int... shape) {
+    double[] d = new double[Shape.numel(shape)];
+    Arrays.fill(d, value);
+    return wrap(d, shape.clone());
+  }
+
+  /** 0, 1, …, n-1. */
+  public static Tensor arange(int n) {
+    double[] d = new double[n];
+    for (int i = 0; i < n; i++) {
+      d[i] = i;
+    }
+    return wrap(d, n);
+  }
+
+  /** Standard normal values from a seeded generator: the same seed gives the same values. */
+  public static Tensor randn(long seed, int... shape) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] d = new double[Shape.numel(shape)];
+    for (int i = 0; i < d.length; i += 2) {
+      // Box-Muller: two independent normals from two uniforms; 1 - u keeps log away from 0.
+      double r = Math.sqrt(-2.0 * Math.log(1.0 - rng.nextDouble()));
+      double theta = 2.0 * Math.PI * rng.nextDouble();
+      d[i] = r * Math.cos(theta);
+      if (i + 1 < d.length) {
+        d[i + 1] = r * Math.sin(theta);
+      }
+    }
+    return wrap(d, shape.clone());
+  }
+
+  /** Uniform values in [lo, hi) from a seeded generator. */
+  public static Tensor uniform(long seed, double lo, double hi, int... shape) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] d = new double[Shape.numel(shape)];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = lo + (hi - lo) * rng.nextDouble();
+    }
+    return wrap(d, shape.clone());
+  }
+
+  // ---------------------------------------------------------------- identity and flags
+
+  /** Gives this node a name, shown in graphs, reports and error messages. Returns {@code this}. */
+  public Tensor named(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** The name given with {@link #named}, or null. */
+  public String name() {
+    return name;
+  }
+
+  /** The name if there is one, otherwise the op that made it, for messages: {@code "W1"}, {@code "<matmul>"}. */
+  public String label() {
+    if (name != null) {
+      return name;
+    }
+    if (op != null) {
+      return "<" + op.name() + ">";
+    }
+    return rank() == 0 ? "<constant " + data[0] + ">" : "<unnamed " + Shape.format(shape) + ">";
+  }
+
+  /**
+   * Marks this tensor as a leaf whose gradient is wanted. Returns {@code this}.
+   *
+   * @throws IllegalStateException if it was computed by an op: only leaves can be marked, because
+   *     an intermediate already needs a gradient exactly when one of its inputs does
+   */
+  public Tensor requiresGrad() {
+    if (op != null) {
+      throw new IllegalStateException("requiresGrad: " + label() + " was computed by " + op.label()
+          + "; only leaves can be marked. Mark its inputs, or detach() it first");
+    }
+    this.requiresGrad = true;
+    return this;
+  }
+
+  /** True if backward passes compute a gradient for this node. */
+  public boolean needsGrad() {
+    return requiresGrad;
+  }
+
+  /** True if no op produced this tensor (a parameter, an input or a constant). */
+  public boolean isLeaf() {
+    return op == null;
+  }
+
+  /** The op that produced this node, or null for a leaf. */
+  public Op op() {
+    return op;
+  }
+
+  /** The inputs of the op that produced this node; empty for a leaf. */
+  public List<Tensor> inputs() {
+    return inputs == null ? List.of() : List.of(inputs);
+  }
+
+  // ---------------------------------------------------------------- values
+
+  /** A copy of the shape. */
+  public int[] shape() {
+    return shape.clone();
+  }
+
+  /** The shape array itself, without a copy, for ops and kernels. Never modify it. */
+  public int[] shapeRef() {
+    return shape;
+  }
+
+  /** Number of axes; 0 for a scalar. */
+  public int rank() {
+    return shape.length;
+  }
+
+  /** Number of elements. */
+  public int size() {
+    return data.length;
+  }
+
+  /** The value of a one-element tensor. */
+  public double item() {
+    if (data.length != 1) {
+      throw new IllegalStateException("item: " + label() + " has shape " + Shape.format(shape)
+          + " with " + data.length + " elements; item() needs exactly one");
+    }
+    return data[0];
+  }
+
+  /** The element at the given indices, one per axis. */
+  public double get(int... index) {
+    checkArgument(index.length == shape.length, "get: %s indices for %s of shape %s",
+        index.length, label(), Shape.format(shape));
+    int flat = 0;
+    for (int i = 0; i < index.length; i++) {
+      checkArgument(index[i] >= 0 && index[i] < shape[i],
+          "get: index %s is out of range for axis %s of %s, shape %s", index[i], i, label(), Shape.format(shape));
+      flat = flat * shape[i] + index[i];
+    }
+    return data[flat];
+  }
+
+  /** A copy of the values in row-major order. */
+  public double[] toArray() {
+    return data.clone();
+  }
+
+  /**
+   * The live value array, row-major, without a copy. Changing it changes this tensor (and any
+   * {@link #reshape} view of it): meant for optimisers updating parameters and for kernels.
+   */
+  public double[] data() {
+    return data;
+  }
+
+  // ---------------------------------------------------------------- gradients
+
+  /**
+   * dL/d(this) accumulated by backward passes, of this tensor's shape.
+   *
+   * @throws IllegalStateException if this tensor does not require a gradient, or no pass reached it
+   */
+  public Tensor grad() {
+    if (grad == null) {
+      if (!requiresGrad) {
+        throw new IllegalStateException("grad: " + label() + " does not require a gradient; call "
+            + "requiresGrad() on it (or on a leaf it depends on) before building the graph");
+      }
+      throw new IllegalStateException("grad: the gradient of " + label() + " has not been computed; "
+          + "call backward() on an output that depends on it");
+    }
+    return grad;
+  }
+
+  /** True if a backward pass has stored a gradient here since the last {@link #zeroGrad()}. */
+  public boolean hasGrad() {
+    return grad != null;
+  }
+
+  /** Forgets this node's gradient, so the next pass starts from zero. */
+  public void zeroGrad() {
+    grad = null;
+  }
+
+  /** Forgets the gradient of this node and every node it depends on. */
+  public void zeroGradGraph() {
+    if (!requiresGrad) {
+      return;
+    }
+    for (Tensor t : Backward.topologicalOrder(this)) {
+      t.grad = null;
+    }
+  }
+
+  void accumulateGrad(Tensor g, boolean keepGraph) {
+    if (grad == null) {
+      // A leaf's gradient is handed to optimisers, which may change it in place (clipping); copy it
+      // so no other node's gradient that happens to be the same tensor changes with it.
+      grad = op == null && !keepGraph ? g.copy() : g;
+    } else {
+      grad = grad.add(g);
+    }
+  }
+
+  /** Back-propagates from this scalar: after it, every node it depends on holds dL/d(node). */
+  public void backward() {
+    Backward.from(this).run();
+  }
+
+  /** Back-propagates from a non-scalar output, given dL/d(this) of this tensor's shape. */
+  public void backward(Tensor seed) {
+    Backward.from(this).seed(seed).run();
+  }
+
+  /** The same values, cut from the graph: a leaf that does not require a gradient. */
+  public Tensor detach() {
+    Tensor t = new Tensor(data, shape);
+    t.name = name;
+    return t;
+  }
+
+  /** A fresh leaf with a copy of the values. */
+  public Tensor copy() {
+    return new Tensor(data.clone(), shape);
+  }
+
+  /** Turns graph recording off on this thread until the scope is closed. */
+  public static GradMode.Scope noGrad() {
+    return GradMode.disabled();
+  }
+
+  /**
+   * Runs {@code op} on {@code inputs} and, when grad mode is on and any input requires a gradient,
+   * records the op so that backward passes reach the inputs. The one entry point all ops go through.
+   */
+  public static Tensor apply(Op op, Tensor... inputs) {
+    Tensor out = op.forward(inputs);
+    if (GradMode.isEnabled()) {
+      for (Tensor in : inputs) {
+        if (in.requiresGrad) {
+          out.op = op;
+          out.inputs = inputs;
+          out.requiresGrad = true;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- arithmetic (broadcasting)
+
+  public Tensor add(Tensor other) {
+    return apply(Arithmetic.ADD, this, other);
+  }
+
+  public Tensor add(double c) {
+    return add(scalar(c));
+  }
+
+  public Tensor sub(Tensor other) {
+    return apply(Arithmetic.SUB, this, other);
+  }
+
+  public Tensor sub(double c) {
+    return sub(scalar(c));
+  }
+
+  public Tensor mul(Tensor other) {
+    return apply(Arithmetic.MUL, this, other);
+  }
+
+  public Tensor mul(double c) {
+    return mul(scalar(c));
+  }
+
+  public Tensor div(Tensor other) {
+    return apply(Arithmetic.DIV, this, other);
+  }
+
+  public Tensor div(double c) {
+    return div(scalar(c));
+  }
+
+  /** Elementwise max(this, other); at ties each side gets half the gradient, as in PyTorch. */
+  public Tensor maximum(Tensor other) {
+    return apply(Arithmetic.MAXIMUM, this, other);
+  }
+
+  public Tensor maximum(double c) {
+    return maximum(scalar(c));
+  }
+
+  /** Elementwise min(this, other); at ties each side gets half the gradient, as in PyTorch. */
+  public Tensor minimum(Tensor other) {
+    return apply(Arithmetic.MINIMUM, this, other);
+  }
+
+  public Tensor minimum(double c) {
+    return minimum(scalar(c));
+  }
+
+  // ---------------------------------------------------------------- elementwise functions
+
+  public Tensor neg() {
+    return apply(Functions.NEG, this);
+  }
+
+  /** this^p for a constant exponent. */
+  public Tensor pow(double p) {
+    return apply(Functions.pow(p), this);
+  }
+
+  public Tensor square() {
+    return apply(Functions.SQUARE, this);
+  }
+
+  public Tensor sqrt() {
+    return apply(Functions.SQRT, this);
+  }
+
+  public Tensor exp() {
+    return apply(Functions.EXP, this);
+  }
+
+  /** Natural logarithm. */
+  public Tensor log() {
+    return apply(Functions.LOG, this);
+  }
+
+  /** |x|; its derivative at 0 is taken as 0, as in PyTorch. */
+  public Tensor abs() {
+    return apply(Functions.ABS, this);
+  }
+
+  /** max(x, 0); its derivative at 0 is taken as 0, as in PyTorch. */
+  public Tensor relu() {
+    return apply(Functions.RELU, this);
+  }
+
+  /** x for x &gt; 0, alpha·x otherwise. */
+  public Tensor leakyRelu(double alpha) {
+    return apply(Functions.leakyRelu(alpha), this);
+  }
+
+  public Tensor sigmoid() {
+    return apply(Functions.SIGMOID, this);
+  }
+
+  public Tensor tanh() {
+    return apply(Functions.TANH, this);
+  }
+
+  public Tensor sin() {
+    return apply(Functions.SIN, this);
+  }
+
+  public Tensor cos() {
+    return apply(Functions.COS, this);
+  }
+
+  /** log(1 + e^x), stable for large |x|. */
+  public Tensor softplus() {
+    return apply(Functions.SOFTPLUS, this);
+  }
+
+  /** Limits values to [lo, hi]; the gradient passes where lo ≤ x ≤ hi, as in PyTorch. */
+  public Tensor clamp(double lo, double hi) {
+    return apply(Functions.clamp(lo, hi), this);
+  }
+
+  // ---------------------------------------------------------------- linear algebra and shape
+
+  /**
+   * Matrix product with NumPy's rules: 1-D·1-D is a dot product, 2-D·1-D and 1-D·2-D are
+   * matrix-vector products, 2-D·2-D a matrix product, and a 3-D operand makes it batched (the other
+   * may be 2-D, and is then shared across the batch).
+   */
+  public Tensor matmul(Tensor other) {
+    return MatMul.matmul(this, other);
+  }
+
+  /** Swaps the last two axes; a 0-D or 1-D tensor is returned as it is. */
+  public Tensor transpose() {
+    return rank() < 2 ? this : transpose(rank() - 2, rank() - 1);
+  }
+
+  /** Swaps two axes. */
+  public Tensor transpose(int axis0, int axis1) {
+    return apply(Shaping.transpose(this, axis0, axis1), this);
+  }
+
+  /** The same values under a new shape with as many elements; one dimension may be -1 (inferred). */
+  public Tensor reshape(int... newShape) {
+    return apply(Shaping.reshape(this, newShape), this);
+  }
+
+  /** Broadcasts to a larger shape (NumPy's broadcast_to); the gradient sums over the copies. */
+  public Tensor expand(int... target) {
+    if (Arrays.equals(shape, target)) {
+      return this;
+    }
+    return apply(Shaping.expand(this, target), this);
+  }
+
+  /** Sums over broadcast axes down to {@code target}, the reverse of {@link #expand}. */
+  public Tensor sumTo(int... target) {
+    if (Arrays.equals(shape, target)) {
+      return this;
+    }
+    return apply(Shaping.sumTo(this, target), this);
+  }
+
+  /** Joins tensors along an existing axis; all other dimensions must agree. */
+  public static Tensor concat(int axis, Tensor... parts) {
+    return apply(Indexing.concat(axis, parts), parts);
+  }
+
+  /** Elements {@code start} (inclusive) to {@code end} (exclusive) along {@code axis}. */
+  public Tensor slice(int axis, int start, int end) {
+    return apply(Indexing.slice(this, axis, start, end), this);
+  }
+
+  /**
+   * Picks whole slices along {@code axis} by index, repeats allowed (NumPy's take with an axis):
+   * {@code x.index(0, 2, 0)} on a matrix gives rows 2 and 0.
+   */
+  public Tensor index(int axis, int... indices) {
+    return apply(Indexing.indexSelect(this, axis, indices), this);
+  }
+
+  /**
+   * Picks one element along {@code axis} for every position of the other axes, removing that axis:
+   * for logits of shape [N, C] and labels of length N, {@code logp.gather(1, labels)} has shape
+   * [N] and holds logp[i, labels[i]]. This is what cross-entropy over class labels needs.
+   */
+  public Tensor gather(int axis, int... indices) {
+    return apply(Indexing.gather(this, axis, indices), this);
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  /** Sum of all elements, as a scalar. */
+  public Tensor sum() {
+    return apply(Reductions.SUM_ALL, this);
+  }
+
+  /** Sum along one axis, removing it. */
+  public Tensor sum(int axis) {
+    return sum(axis, false);
+  }
+
+  /** Sum along one axis, keeping it with size 1 when {@code keepDims}. */
+  public Tensor sum(int axis, boolean keepDims) {
+    return apply(Reductions.sum(this, axis, keepDims), this);
+  }
+
+  /** Mean of all elements, as a scalar. */
+  public Tensor mean() {
+    return sum().div(Math.max(1, size()));
+  }
+
+  public Tensor mean(int axis) {
+    return mean(axis, false);
+  }
+
+  public Tensor mean(int axis, boolean keepDims) {
+    int a = Shape.axis("mean", axis, rank(), this);
+    return sum(a, keepDims).div(shape[a]);
+  }
+
+  /** Maximum along one axis; the gradient goes to the first maximal element, as in PyTorch. */
+  public Tensor max(int axis) {
+    return max(axis, false);
+  }
+
+  public Tensor max(int axis, boolean keepDims) {
+    return apply(Reductions.max(this, axis, keepDims), this);
+  }
+
+  /** Softmax along {@code axis}, computed after subtracting the maximum so it never overflows. */
+  public Tensor softmax(int axis) {
+    return apply(Reductions.softmax(this, axis), this);
+  }
+
+  /** log(softmax) along {@code axis}, as x - max - log Σ exp(x - max): finite for any finite input. */
+  public Tensor logSoftmax(int axis) {
+    return apply(Reductions.logSoftmax(this, axis), this);
+  }
+
+  // ---------------------------------------------------------------- printing
+
+  /** {@code tensor(W1, [2,2], [[-0.07, 0.22], [0.95, 0.46]], op=matmul)}; large tensors are summarised. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("tensor(");
+    if (name != null) {
+      sb.append(name).append(", ");
+    }
+    sb.append(Shape.format(shape)).append(", ").append(Format.values(data, shape, 64));
+    if (op != null) {
+      sb.append(", op=").append(op.label());
+    } else if (requiresGrad) {
+      sb.append(", requiresGrad");
+    }
+    return sb.append(')').toString();
+  }
+}

@@ -1,0 +1,57 @@
+package io.github.chainrule.autodiff.kernels;
+
+/**
+ * Bulk numerical routines over {@code double[]} with offsets. Kernels know nothing of tensors or
+ * graphs: ops translate shapes into the plain loops below.
+ *
+ * <p>Two implementations exist, plain Java and (when available) the Vector API; {@link #get()}
+ * returns the one chosen at start-up. Both must produce the same results up to floating-point
+ * reassociation in reductions and GEMM.
+ *
+ * <p>Naming: {@code gemm} takes transpose flags in the order of its operands, like BLAS
+ * ({@code transA}, {@code transB}); all matrices are row-major and dense.
+ */
+public interface Kernels {
+
+  /** The implementation chosen once at start-up. */
+  static Kernels get() {
+    return KernelProvider.INSTANCE;
+  }
+
+  /** "java" or "vector", for logs and benchmark tables. */
+  String name();
+
+  /** out[i] = f(x[i], param) for i in [0, n). {@code out} may be {@code x}. */
+  void unary(Unary f, double param, double[] x, int xOff, double[] out, int outOff, int n);
+
+  /** out[i] = f(a[i], b[i]). {@code out} may alias an input at the same offset. */
+  void binary(Binary f, double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n);
+
+  /** out[i] = f(a[i], b): the right operand is one value, broadcast. */
+  void binaryScalarRight(Binary f, double[] a, int aOff, double b, double[] out, int outOff, int n);
+
+  /** out[i] = f(a, b[i]): the left operand is one value, broadcast. */
+  void binaryScalarLeft(Binary f, double a, double[] b, int bOff, double[] out, int outOff, int n);
+
+  /** acc[i] += x[i]. */
+  void addTo(double[] x, int xOff, double[] acc, int accOff, int n);
+
+  /** Σ x[i] over [off, off + n). */
+  double sum(double[] x, int off, int n);
+
+  /** Σ a[i]·b[i]. */
+  double dot(double[] a, int aOff, double[] b, int bOff, int n);
+
+  /**
+   * Sum over the middle axis of a contiguous {@code [outer, len, inner]} block:
+   * out[o·inner + i] = Σ_j x[xOff + (o·len + j)·inner + i]. Overwrites {@code out}.
+   */
+  void sumAxis(double[] x, int xOff, int outer, int len, int inner, double[] out, int outOff);
+
+  /**
+   * C = op(A)·op(B), overwriting C (m×n, row-major, leading dimension n). op(A) is m×k: A is stored
+   * m×k, or k×m when {@code transA}. op(B) is k×n: B is stored k×n, or n×k when {@code transB}.
+   */
+  void gemm(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff);
+}

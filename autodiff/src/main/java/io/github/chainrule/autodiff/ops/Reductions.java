@@ -1,0 +1,216 @@
+package io.github.chainrule.autodiff.ops;
+
+import io.github.chainrule.autodiff.Op;
+import io.github.chainrule.autodiff.Shape;
+import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.kernels.Kernels;
+
+/**
+ * Reductions along an axis and the softmax family. Each works on the {@code [outer, len, inner]}
+ * view around its axis. The gradient of a reduction is broadcast back over the reduced axis.
+ */
+public final class Reductions {
+  private static final Kernels K = Kernels.get();
+
+  private Reductions() {}
+
+  /** Σ of all elements, a scalar. Backward: every element gets g. */
+  public static final Op SUM_ALL = new Op() {
+    @Override
+    public String name() {
+      return "sum";
+    }
+
+    @Override
+    public Tensor forward(Tensor... in) {
+      return Tensor.scalar(K.sum(in[0].data(), 0, in[0].size()));
+    }
+
+    @Override
+    public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+      return new Tensor[] {g.expand(in[0].shapeRef())};
+    }
+  };
+
+  /** Σ along one axis. */
+  public static Op sum(Tensor x, int axis, boolean keepDims) {
+    int a = Shape.axis("sum", axis, x.rank(), x);
+    int[] shape = Shape.reduce(x.shapeRef(), a, keepDims);
+    int[] kept = Shape.reduce(x.shapeRef(), a, true);
+    return new Op() {
+      @Override
+      public String name() {
+        return "sum";
+      }
+
+      @Override
+      public String label() {
+        return "sum(axis=" + a + ")";
+      }
+
+      @Override
+      public Tensor forward(Tensor... in) {
+        int[] s = in[0].shapeRef();
+        double[] out = new double[Shape.numel(shape)];
+        K.sumAxis(in[0].data(), 0, Shape.outer(s, a), s[a], Shape.inner(s, a), out, 0);
+        return Tensor.wrap(out, shape);
+      }
+
+      @Override
+      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+        return new Tensor[] {g.reshape(kept).expand(in[0].shapeRef())};
+      }
+    };
+  }
+
+  /** Maximum along one axis. The gradient goes to the first maximal element (PyTorch's choice). */
+  public static Op max(Tensor x, int axis, boolean keepDims) {
+    int a = Shape.axis("max", axis, x.rank(), x);
+    if (x.shapeRef()[a] == 0) {
+      throw new IllegalArgumentException("max: axis " + a + " of " + x.label() + " is empty, shape "
+          + Shape.format(x.shapeRef()));
+    }
+    int[] shape = Shape.reduce(x.shapeRef(), a, keepDims);
+    int[] kept = Shape.reduce(x.shapeRef(), a, true);
+    return new Op() {
+      @Override
+      public String name() {
+        return "max";
+      }
+
+      @Override
+      public String label() {
+        return "max(axis=" + a + ")";
+      }
+
+      @Override
+      public Tensor forward(Tensor... in) {
+        int[] arg = argmax(in[0], a);
+        double[] data = in[0].data();
+        double[] out = new double[arg.length];
+        for (int p = 0; p < arg.length; p++) {
+          out[p] = data[arg[p]];
+        }
+        return Tensor.wrap(out, shape);
+      }
+
+      @Override
+      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+        int[] arg = argmax(in[0], a);
+        double[] mask = new double[in[0].size()];
+        for (int p : arg) {
+          mask[p] = 1.0;
+        }
+        return new Tensor[] {g.reshape(kept).expand(in[0].shapeRef()).mul(Tensor.wrap(mask, in[0].shapeRef()))};
+      }
+    };
+  }
+
+  /** Flat offsets of the first maximum along axis a for each output position; NaN wins, as in PyTorch. */
+  static int[] argmax(Tensor x, int a) {
+    int[] s = x.shapeRef();
+    int outer = Shape.outer(s, a);
+    int inner = Shape.inner(s, a);
+    int len = s[a];
+    double[] d = x.data();
+    int[] arg = new int[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int best = o * len * inner + i;
+        for (int j = 1; j < len && !Double.isNaN(d[best]); j++) {
+          int p = (o * len + j) * inner + i;
+          if (d[p] > d[best] || Double.isNaN(d[p])) {
+            best = p;
+          }
+        }
+        arg[o * inner + i] = best;
+      }
+    }
+    return arg;
+  }
+
+  /** softmax(x) = exp(x - max) / Σ exp(x - max). Backward: y·(g - Σ g·y). */
+  public static Op softmax(Tensor x, int axis) {
+    int a = Shape.axis("softmax", axis, x.rank(), x);
+    return new Op() {
+      @Override
+      public String name() {
+        return "softmax";
+      }
+
+      @Override
+      public String label() {
+        return "softmax(axis=" + a + ")";
+      }
+
+      @Override
+      public Tensor forward(Tensor... in) {
+        return Tensor.wrap(softmaxValues(in[0], a, false), in[0].shapeRef());
+      }
+
+      @Override
+      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+        return new Tensor[] {y.mul(g.sub(g.mul(y).sum(a, true)))};
+      }
+    };
+  }
+
+  /** logSoftmax(x) = x - max - log Σ exp(x - max). Backward: g - softmax·Σ g. */
+  public static Op logSoftmax(Tensor x, int axis) {
+    int a = Shape.axis("logSoftmax", axis, x.rank(), x);
+    return new Op() {
+      @Override
+      public String name() {
+        return "logSoftmax";
+      }
+
+      @Override
+      public String label() {
+        return "logSoftmax(axis=" + a + ")";
+      }
+
+      @Override
+      public Tensor forward(Tensor... in) {
+        return Tensor.wrap(softmaxValues(in[0], a, true), in[0].shapeRef());
+      }
+
+      @Override
+      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+        return new Tensor[] {g.sub(y.exp().mul(g.sum(a, true)))};
+      }
+    };
+  }
+
+  private static double[] softmaxValues(Tensor x, int a, boolean log) {
+    int[] s = x.shapeRef();
+    int outer = Shape.outer(s, a);
+    int inner = Shape.inner(s, a);
+    int len = s[a];
+    double[] d = x.data();
+    double[] out = new double[d.length];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++) {
+          max = Math.max(max, d[base + j * inner]);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+          max = 0; // all -Inf: keep exp(-Inf - 0) = 0 rather than NaN from -Inf - -Inf
+        }
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+          double e = Math.exp(d[base + j * inner] - max);
+          out[base + j * inner] = e;
+          sum += e;
+        }
+        double logSum = Math.log(sum);
+        for (int j = 0; j < len; j++) {
+          int p = base + j * inner;
+          out[p] = log ? d[p] - max - logSum : out[p] / sum;
+        }
+      }
+    }
+    return out;
+  }
+}

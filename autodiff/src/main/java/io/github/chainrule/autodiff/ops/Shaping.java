@@ -1,0 +1,248 @@
+package io.github.chainrule.autodiff.ops;
+
+import io.github.chainrule.autodiff.Op;
+import io.github.chainrule.autodiff.Shape;
+import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.kernels.Kernels;
+import java.util.Arrays;
+
+/**
+ * Ops that move values without computing new ones: reshape, transpose, and the pair expand/sumTo,
+ * each the other's derivative (broadcasting copies a value; its gradient sums the copies).
+ */
+public final class Shaping {
+  private static final Kernels K = Kernels.get();
+
+  private Shaping() {}
+
+  /** Reshape to {@code target}, one dimension of which may be -1. Backward reshapes back. */
+  public static Op reshape(Tensor x, int[] target) {
+    int[] shape = resolve(x, target);
+    return new Op() {
+      @Override
+      public String name() {
+        return "reshape";
+      }
+
+      @Override
+      public String label() {
+        return "reshape" + Shape.format(shape);
+      }
+
+      @Override
+      public Tensor forward(Tensor... in) {
+        // A view: reshape of a row-major array never moves values.
+        return Tensor.wrap(in[0].data(), shape);
+      }
+
+      @Override
+      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+        return new Tensor[] {g.reshape(in[0].shapeRef())};
+      }
+    };
+  }
+
+  private static int[] resolve(Tensor x, int[] target) {
+    int[] shape = target.clone();
+    int inferred = -1;
+    long known = 1;
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] == -1 && inferred < 0) {
+        inferred = i;
+      } else if (shape[i] < 0) {
+        throw new IllegalArgumentException("reshape: bad target shape " + Shape.format(target) + " for "
+            + x.label() + " of shape " + Shape.format(x.shapeRef()) + ": only one dimension may be -1");
+      } else {
+        known *= shape[i];
+      }
+    }
+    if (inferred >= 0 && known > 0 && x.size() % known == 0) {
+      shape[inferred] = (int) (x.size() / known);
+    }
+    if (Arrays.stream(shape).anyMatch(d -> d < 0) || Shape.numel(shape) != x.size()) {
+      throw new IllegalArgumentException("reshape: cannot reshape " + x.label() + " of shape "
+          + Shape.format(x.shapeRef()) + " (" + x.size() + " elements) to " + Shape.format(target));
+    }
+    return shape;
+  }
+
+  /** Swaps two axes. Backward swaps them back. */
+  public static Op transpose(Tensor x, int axis0, int axis1) {
+    int a0 = Shape.axis("transpose", axis0, x.rank(), x);
+    int a1 = Shape.axis("transpose", axis1, x.rank(), x);
+    return new Op() {
+      @Override
+      public String name() {
+        return "transpose";
+      }
+
+      @Override
+      public String label() {
+        return "transpose(" + a0 + ", " + a1 + ")";
+      }
+
+      @Override
+      public Tensor forward(Tensor... in) {
+        int[] perm = new int[in[0].rank()];
+        for (int i = 0; i < perm.length; i++) {
+          perm[i] = i;
+        }
+        perm[a0] = a1;
+        perm[a1] = a0;
+        return permute(in[0], perm);
+      }
+
+      @Override
+      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+        return new Tensor[] {g.transpose(a0, a1)};
+      }
+    };
+  }
+
+  /** Output axis i is input axis perm[i]. */
+  static Tensor permute(Tensor x, int[] perm) {
+    int[] in = x.shapeRef();
+    int rank = in.length;
+    int[] shape = new int[rank];
+    int[] inStrides = Shape.strides(in);
+    int[] walk = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      shape[i] = in[perm[i]];
+      walk[i] = inStrides[perm[i]];
+    }
+    double[] src = x.data();
+    double[] out = new double[src.length];
+    if (rank == 2) {
+      // The common case, a matrix transpose, without the odometer.
+      int rows = shape[0];
+      int cols = shape[1];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+          out[i * cols + j] = src[i * walk[0] + j * walk[1]];
+        }
+      }
+      return Tensor.wrap(out, shape);
+    }
+    int[] index = new int[rank];
+    int off = 0;
+    for (int o = 0; o < out.length; o++) {
+      out[o] = src[off];
+      for (int d = rank - 1; d >= 0; d--) {
+        index[d]++;
+        off += walk[d];
+        if (index[d] < shape[d]) {
+          break;
+        }
+        off -= walk[d] * shape[d];
+        index[d] = 0;
+      }
+    }
+    return Tensor.wrap(out, shape);
+  }
+
+  /** Broadcast to {@code target}. Backward sums back to the input's shape. */
+  public static Op expand(Tensor x, int[] target) {
+    if (!Shape.broadcastsTo(x.shapeRef(), target)) {
+      throw new IllegalArgumentException("expand: " + x.label() + " of shape " + Shape.format(x.shapeRef())
+          + " cannot be broadcast to " + Shape.format(target));
+    }
+    int[] shape = target.clone();
+    return new Op() {
+      @Override
+      public String name() {
+        return "expand";
+      }
+
+      @Override
+      public String label() {
+        return "expand" + Shape.format(shape);
+      }
+
+      @Override
+      public Tensor forward(Tensor... in) {
+        double[] src = in[0].data();
+        double[] out = new double[Shape.numel(shape)];
+        if (src.length == 1) {
+          Arrays.fill(out, src[0]);
+        } else {
+          Elementwise.broadcastRows(shape, in[0].shapeRef(), Shape.SCALAR, (row, off, step, unused, unusedStep, len) -> {
+            if (step == 1) {
+              System.arraycopy(src, off, out, row, len);
+            } else {
+              Arrays.fill(out, row, row + len, src[off]);
+            }
+          });
+        }
+        return Tensor.wrap(out, shape);
+      }
+
+      @Override
+      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+        return new Tensor[] {g.sumTo(in[0].shapeRef())};
+      }
+    };
+  }
+
+  /** Sum over the axes along which {@code target} was broadcast to the input's shape. Backward expands. */
+  public static Op sumTo(Tensor x, int[] target) {
+    if (!Shape.broadcastsTo(target, x.shapeRef())) {
+      throw new IllegalArgumentException("sumTo: " + x.label() + " of shape " + Shape.format(x.shapeRef())
+          + " is not a broadcast of " + Shape.format(target));
+    }
+    int[] shape = target.length == 0 ? Shape.SCALAR : target.clone();
+    return new Op() {
+      @Override
+      public String name() {
+        return "sumTo";
+      }
+
+      @Override
+      public String label() {
+        return "sumTo" + Shape.format(shape);
+      }
+
+      @Override
+      public Tensor forward(Tensor... in) {
+        return Tensor.wrap(reduceTo(in[0], shape), shape);
+      }
+
+      @Override
+      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+        return new Tensor[] {g.expand(in[0].shapeRef())};
+      }
+    };
+  }
+
+  /** Sums x over the axes where {@code target} (right-aligned) is 1 or missing. */
+  static double[] reduceTo(Tensor x, int[] target) {
+    int[] shape = x.shapeRef();
+    double[] src = x.data();
+    int n = Shape.numel(target);
+    if (n == 1) {
+      return new double[] {K.sum(src, 0, src.length)};
+    }
+    // Common case: only leading axes are reduced (a bias gradient [N, C] -> [C]).
+    int lead = shape.length - target.length;
+    int firstKept = lead;
+    while (firstKept < shape.length && target[firstKept - lead] == 1 && shape[firstKept] != 1) {
+      firstKept++;
+    }
+    boolean suffixMatches = true;
+    for (int i = firstKept; i < shape.length; i++) {
+      suffixMatches &= target[i - lead] == shape[i];
+    }
+    double[] out = new double[n];
+    if (suffixMatches) {
+      K.sumAxis(src, 0, 1, src.length / n, n, out, 0);
+      return out;
+    }
+    Elementwise.broadcastRows(shape, shape, target, (row, off, step, tOff, tStep, len) -> {
+      if (tStep == 1) {
+        K.addTo(src, row, out, tOff, len);
+      } else {
+        out[tOff] += K.sum(src, row, len);
+      }
+    });
+    return out;
+  }
+}
