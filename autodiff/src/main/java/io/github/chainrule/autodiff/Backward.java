@@ -105,12 +105,21 @@ public final class Backward {
 
   /**
    * Runs the pass and returns dL/d(each of {@code wrt}), without touching any node's {@code grad}.
-   * An input the output does not depend on gets zeros of its shape.
+   * An input the output does not depend on gets zeros of its shape, even when the output depends
+   * on nothing that requires a gradient (a constant function has a zero gradient).
    */
   public Tensor[] gradients(Tensor... wrt) {
     for (Tensor t : wrt) {
       checkArgument(t.needsGrad(), "grad: %s does not require a gradient; call requiresGrad() on it "
           + "before building the graph", t.label());
+    }
+    if (!root.needsGrad()) {
+      startingGradient(); // still reject a bad seed
+      Tensor[] zeros = new Tensor[wrt.length];
+      for (int i = 0; i < wrt.length; i++) {
+        zeros[i] = Tensor.zeros(wrt[i].shapeRef());
+      }
+      return zeros;
     }
     // Identity, not equals: two distinct nodes may hold equal values.
     Map<Tensor, Tensor> captured = new IdentityHashMap<>();

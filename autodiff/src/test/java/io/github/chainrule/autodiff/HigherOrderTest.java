@@ -31,6 +31,14 @@ class HigherOrderTest {
   }
 
   @Test
+  void derivativesOfFunctionsThatIgnoreTheirInputAreZero() {
+    Tensor x = Tensor.vector(1, 2);
+    assertArrayEquals(new double[] {0, 0}, Autodiff.grad(xs -> Tensor.scalar(3), x)[0].toArray(), 0);
+    assertArrayEquals(new double[] {0, 0, 0, 0}, Autodiff.hessian(t -> t.sum(), x).toArray(), 0);
+    assertArrayEquals(new double[] {0, 0}, Autodiff.hvp(t -> Tensor.scalar(1), x, x).toArray(), 0);
+  }
+
+  @Test
   void jacobianOfElementwiseFunctionIsDiagonal() {
     Tensor j = Autodiff.jacobian(Tensor::exp, Tensor.vector(0, 1));
     assertArrayEquals(new double[] {1, 0, 0, Math.E}, j.toArray(), 1e-12);
