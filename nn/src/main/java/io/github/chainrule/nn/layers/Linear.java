@@ -49,8 +49,9 @@ public final class Linear extends Module {
     checkArgument(s.length >= 1 && s[s.length - 1] == in,
         "%s (in=%s, out=%s): input %s has shape %s; its last axis must be %s (batch first: [N, %s])",
         describe(), in, out, x.label(), Shape.format(s), in, in);
-    Tensor y = x.matmul(weight.transpose());
-    return bias == null ? y : y.add(bias);
+    // Named after the layer's path so graphs and divergence errors say which layer a node is in.
+    Tensor y = x.matmul(weight.transpose()).named(path() + ".matmul");
+    return bias == null ? y : y.add(bias).named(path() + ".out");
   }
 
   public Tensor weight() {

@@ -31,6 +31,7 @@ public final class Progress {
   private ProgressBar bar;
   private long total;
   private long nextReport;
+  private long barStride = 1;
 
   private Progress(Mode mode, PrintStream out) {
     this.mode = mode;
@@ -53,6 +54,7 @@ public final class Progress {
   void start(long totalSteps) {
     total = totalSteps;
     nextReport = Math.max(1, totalSteps / 10);
+    barStride = Math.max(1, totalSteps / 1000);
     if (mode == Mode.AUTO && totalSteps >= LONG_RUN_STEPS && isTerminal()) {
       try {
         bar = new ProgressBarBuilder().setTaskName("fit").setInitialMax(totalSteps)
@@ -65,6 +67,10 @@ public final class Progress {
 
   void step(long done, int epoch, double loss) {
     if (bar != null) {
+      // The bar redraws 4 times a second anyway; feeding it every step costs more than a small step.
+      if (done % barStride != 0 && done != total) {
+        return;
+      }
       bar.stepTo(done);
       bar.setExtraMessage("epoch " + (epoch + 1) + " loss " + Format.number(loss));
     } else if (mode == Mode.TEXT && (done >= nextReport || done == total)) {
