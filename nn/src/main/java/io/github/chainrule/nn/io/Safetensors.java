@@ -151,48 +151,47 @@ public final class Safetensors {
       throw new IllegalArgumentException("safetensors " + src + ": not a regular file");
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size < 8) {
-        throw bad(src, "the file has " + size + " bytes; it must start with an 8-byte header length");
-      }
-      ByteBuffer lenBuf = readFully(ch, 0, 8, src).order(ByteOrder.LITTLE_ENDIAN);
-      long n = lenBuf.getLong();
-      checkHeaderLength(src, n, size);
-      byte[] json = new byte[(int) n];
-      readFully(ch, 8, json.length, src).get(json);
-      List<Entry> entries = parseHeader(src, json);
-      long bufferStart = 8 + n;
-      checkLayout(src, entries, size - bufferStart);
-      Map<String, Tensor> out = new LinkedHashMap<>();
-      for (Entry e : entries) {
-        ByteBuffer data = readFully(ch, bufferStart + e.begin, (int) (e.end - e.begin), src).order(ByteOrder.LITTLE_ENDIAN);
-        double[] values = new double[(int) e.numel];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = e.dtype == DType.F64 ? data.getDouble() : data.getFloat();
-        }
-        out.put(e.name, Tensor.wrap(values, e.shape).named(e.name));
-      }
-      return out;
+      return read(src, ch.size(), (position, length) -> readFully(ch, position, length, src));
     }
   }
 
   /** Decodes a file held in memory; same checks as {@link #load(Path)}. */
   public static Map<String, Tensor> decode(byte[] file, String source) {
-    if (file.length < 8) {
-      throw bad(source, "the file has " + file.length + " bytes; it must start with an 8-byte header length");
+    try {
+      return read(source, file.length, (position, length) -> ByteBuffer.wrap(file, (int) position, length).slice());
+    } catch (IOException e) {
+      throw new AssertionError("memory reads do not fail", e);
     }
-    ByteBuffer buf = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-    long n = buf.getLong();
-    checkHeaderLength(source, n, file.length);
-    byte[] json = new byte[(int) n];
-    buf.get(json);
-    List<Entry> entries = parseHeader(source, json);
-    int bufferStart = 8 + (int) n;
-    checkLayout(source, entries, file.length - bufferStart);
+  }
+
+  /** The {@code __metadata__} strings of a file's header (empty if none). */
+  public static Map<String, String> metadata(Path file) throws IOException {
+    String src = file.toString();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      JsonNode meta = readJson(src, header(src, ch.size(), (position, length) -> readFully(ch, position, length, src)))
+          .get(METADATA);
+      Map<String, String> out = new LinkedHashMap<>();
+      if (meta != null) {
+        meta.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+      }
+      return out;
+    }
+  }
+
+  /** Reads {@code length} bytes at {@code position}; callers have checked both against the size. */
+  @FunctionalInterface
+  private interface Bytes {
+    ByteBuffer read(long position, int length) throws IOException;
+  }
+
+  private static Map<String, Tensor> read(String src, long size, Bytes bytes) throws IOException {
+    byte[] json = header(src, size, bytes);
+    List<Entry> entries = parseHeader(src, json);
+    long bufferStart = 8L + json.length;
+    checkLayout(src, entries, size - bufferStart);
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Entry e : entries) {
-      ByteBuffer data = ByteBuffer.wrap(file, bufferStart + (int) e.begin, (int) (e.end - e.begin))
-          .order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer data = bytes.read(bufferStart + e.begin, (int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
       double[] values = new double[(int) e.numel];
       for (int i = 0; i < values.length; i++) {
         values[i] = e.dtype == DType.F64 ? data.getDouble() : data.getFloat();
@@ -202,24 +201,16 @@ public final class Safetensors {
     return out;
   }
 
-  /** The {@code __metadata__} strings of a file's header (empty if none). */
-  public static Map<String, String> metadata(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size < 8) {
-        throw bad(file.toString(), "the file has " + size + " bytes; it must start with an 8-byte header length");
-      }
-      long n = readFully(ch, 0, 8, file.toString()).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      checkHeaderLength(file.toString(), n, size);
-      byte[] json = new byte[(int) n];
-      readFully(ch, 8, json.length, file.toString()).get(json);
-      JsonNode meta = readJson(file.toString(), json).get(METADATA);
-      Map<String, String> out = new LinkedHashMap<>();
-      if (meta != null) {
-        meta.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-      }
-      return out;
+  /** The header's bytes, after checking its claimed length against the limit and the file size. */
+  private static byte[] header(String src, long size, Bytes bytes) throws IOException {
+    if (size < 8) {
+      throw bad(src, "the file has " + size + " bytes; it must start with an 8-byte header length");
     }
+    long n = bytes.read(0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    checkHeaderLength(src, n, size);
+    byte[] json = new byte[(int) n];
+    bytes.read(8, json.length).get(json);
+    return json;
   }
 
   // ---------------------------------------------------------------- validation
