@@ -2,6 +2,7 @@ package io.github.chainrule.nn.optim;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.chainrule.nn.module.Module;
 import io.github.chainrule.nn.module.Parameter;
 import java.util.List;
 
@@ -44,6 +45,11 @@ public final class GradClip {
       }
     }
     return total;
+  }
+
+  /** {@link #byNorm(List, double)} over all of a model's parameters. */
+  public static double byNorm(Module model, double maxNorm) {
+    return byNorm(model.parameters(), maxNorm);
   }
 
   /** Clamps every gradient element to [−clip, clip]. */

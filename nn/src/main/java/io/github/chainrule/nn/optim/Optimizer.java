@@ -3,7 +3,6 @@ package io.github.chainrule.nn.optim;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.chainrule.autodiff.Tensor;
-import io.github.chainrule.nn.module.Module;
 import io.github.chainrule.nn.module.Parameter;
 import java.util.List;
 
@@ -79,11 +78,6 @@ public abstract class Optimizer {
 
   protected final int parameterCount() {
     return params.size();
-  }
-
-  /** The parameters of a model, for the factories below. */
-  protected static List<Parameter> of(Module model) {
-    return model.parameters();
   }
 
   static void checkRange(String opt, String name, double v, double lo, boolean loInclusive, double hi, boolean hiInclusive) {
