@@ -245,7 +245,7 @@ public final class Safetensors {
     }
     JsonNode root;
     try {
-      root = JSON.readTree(new String(json, StandardCharsets.UTF_8));
+      root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
       throw bad(src, "the header is not valid JSON: " + e.getOriginalMessage());
     }

@@ -176,6 +176,9 @@ class SafetensorsTest {
     assertTrue(loadError(handLaid(W.replace("[2]", "[4294967296,4294967296]"), littleEndian(1, 2)))
         .contains("not a non-negative int"));
     assertTrue(loadError(handLaid(W.replace("\"dtype\":\"F64\",", ""), littleEndian(1, 2))).contains("missing dtype"));
+    String deep = "{\"a\":" + "[".repeat(200_000);
+    assertTrue(loadError(handLaid(deep, new byte[0])).contains("not valid JSON"), "deep nesting: no stack overflow");
+    assertTrue(loadError(handLaid("{\"w\": 1}", new byte[0])).contains("tensor 'w': its entry is not an object"));
     String dup = "{\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]},"
         + "\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[8,16]}}";
     assertTrue(loadError(handLaid(dup, littleEndian(1, 2))).contains("Duplicate field 'w'"));
