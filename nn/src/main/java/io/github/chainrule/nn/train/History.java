@@ -16,9 +16,9 @@ import java.util.Map;
  *
  * <h2>Alignment</h2>
  * Step k (from 0) computed loss {@code stepLosses()[k]} and gradient {@code gradients(name)[k]} at
- * the values {@code values(name)[k]}, then updated them to {@code values(name)[k + 1]}. So values
- * have one row more than there are steps: row 0 holds the initial values. A run stopped by an
- * error keeps every completed step.
+ * the values {@code values(name)[k]} (gradients as the update used them, after any clipping), then
+ * updated them to {@code values(name)[k + 1]}. So values have one row more than there are steps:
+ * row 0 holds the initial values. A run stopped by an error keeps every completed step.
  */
 public final class History {
   private double[] stepLoss = new double[64];
