@@ -1,0 +1,40 @@
+package io.github.chainrule.nn.layers;
+
+import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.nn.module.Module;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Modules applied one after another, registered under their positions: {@code 0.weight}, {@code 2.bias}. */
+public final class Sequential extends Module {
+  private final List<Module> layers = new ArrayList<>();
+
+  public Sequential(Module... layers) {
+    for (Module m : layers) {
+      add(m);
+    }
+  }
+
+  /** Appends a module under the next position. Returns {@code this}. */
+  public Sequential add(Module m) {
+    layers.add(module(Integer.toString(layers.size()), m));
+    return this;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    Tensor y = x;
+    for (Module m : layers) {
+      y = m.forward(y);
+    }
+    return y;
+  }
+
+  public Module get(int index) {
+    return layers.get(index);
+  }
+
+  public int size() {
+    return layers.size();
+  }
+}

@@ -1,0 +1,271 @@
+package io.github.chainrule.nn.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.chainrule.autodiff.Backward;
+import io.github.chainrule.autodiff.Format;
+import io.github.chainrule.autodiff.Shape;
+import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.nn.data.Batch;
+import io.github.chainrule.nn.data.Batches;
+import io.github.chainrule.nn.data.Dataset;
+import io.github.chainrule.nn.loss.Loss;
+import io.github.chainrule.nn.module.Module;
+import io.github.chainrule.nn.module.Parameter;
+import io.github.chainrule.nn.optim.GradClip;
+import io.github.chainrule.nn.optim.LrSchedule;
+import io.github.chainrule.nn.optim.Optimizer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training loop. Each step, for one mini-batch: clear gradients, forward, loss, backward,
+ * check that the loss and every gradient are finite, optionally clip, update, record, call back.
+ *
+ * <pre>{@code
+ * History h = Trainer.fit(model, data.batches(1), Losses.mse(), Sgd.of(model, 0.01), 100);
+ *
+ * History h = Trainer.of(model, Losses.mse(), Adam.of(model, 1e-3))
+ *     .recordParameters(true).schedule(s).callback(cb)
+ *     .fit(data.batches(32).shuffle(7), 100);
+ * }</pre>
+ *
+ * <h2>Non-finite values</h2>
+ * When a step's loss is NaN or infinite, or any gradient is, the step makes no update and {@link
+ * #fit} throws a {@link TrainingDivergedException} naming the step and the first parameter or
+ * node affected: for the loss, the first node in evaluation order whose value is not finite (a
+ * parameter that overflowed in the previous update shows up as itself); for the gradients, the
+ * first parameter in model order. The exception carries the history of every completed step.
+ */
+public final class Trainer {
+  private final Module model;
+  private final Loss loss;
+  private final Optimizer optimizer;
+  private final List<Callback> callbacks = new ArrayList<>();
+  private boolean recordParameters;
+  private LrSchedule schedule;
+  private double clipNorm = Double.NaN;
+  private double clipValue = Double.NaN;
+  private Progress progress = Progress.auto();
+  private boolean stopRequested;
+
+  private Trainer(Module model, Loss loss, Optimizer optimizer) {
+    this.model = model;
+    this.loss = loss;
+    this.optimizer = optimizer;
+  }
+
+  public static Trainer of(Module model, Loss loss, Optimizer optimizer) {
+    return new Trainer(model, loss, optimizer);
+  }
+
+  /** Trains with default options; see the class comment. */
+  public static History fit(Module model, Batches data, Loss loss, Optimizer optimizer, int epochs) {
+    return of(model, loss, optimizer).fit(data, epochs);
+  }
+
+  /** Trains on the whole dataset as one batch per epoch (full-batch gradient descent). */
+  public static History fit(Module model, Dataset data, Loss loss, Optimizer optimizer, int epochs) {
+    return of(model, loss, optimizer).fit(data.fullBatch(), epochs);
+  }
+
+  // ---------------------------------------------------------------- options
+
+  /** Record every parameter's value and gradient at every step into the history (off by default). */
+  public Trainer recordParameters(boolean on) {
+    this.recordParameters = on;
+    return this;
+  }
+
+  /** A learning-rate schedule stepped after every epoch. */
+  public Trainer schedule(LrSchedule schedule) {
+    this.schedule = schedule;
+    return this;
+  }
+
+  /** Clip gradients to this total 2-norm before each update (after the finiteness check). */
+  public Trainer clipGradNorm(double maxNorm) {
+    this.clipNorm = maxNorm;
+    return this;
+  }
+
+  /** Clamp every gradient element to [−clip, clip] before each update. */
+  public Trainer clipGradValue(double clip) {
+    this.clipValue = clip;
+    return this;
+  }
+
+  public Trainer callback(Callback callback) {
+    callbacks.add(callback);
+    return this;
+  }
+
+  public Trainer progress(Progress progress) {
+    this.progress = progress;
+    return this;
+  }
+
+  void requestStop() {
+    stopRequested = true;
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  /** Runs {@code epochs} epochs over {@code data} and returns the history. */
+  public History fit(Batches data, int epochs) {
+    checkArgument(epochs >= 0, "fit: epochs must be >= 0, got %s", epochs);
+    List<Parameter> params = model.parameters();
+    History history = new History(params, recordParameters);
+    stopRequested = false;
+    model.train();
+    int step = 0;
+    progress.start((long) epochs * data.count());
+    try {
+      for (int epoch = 0; epoch < epochs && !stopRequested; epoch++) {
+        double weighted = 0;
+        int rows = 0;
+        for (Batch batch : data.epoch(epoch)) {
+          double l = step(batch, step, epoch, params, history);
+          weighted += l * batch.size();
+          rows += batch.size();
+          progress.step(step + 1L, epoch, l);
+          Callback.StepEnd end = new Callback.StepEnd(step, epoch, batch.index(), l, this);
+          step++;
+          for (Callback cb : callbacks) {
+            cb.onStep(end);
+          }
+          if (stopRequested) {
+            break;
+          }
+        }
+        history.recordEpoch(rows == 0 ? Double.NaN : weighted / rows);
+        if (schedule != null) {
+          schedule.step();
+        }
+        Callback.EpochEnd end = new Callback.EpochEnd(epoch, history.epochLosses()[epoch], history, this);
+        for (Callback cb : callbacks) {
+          cb.onEpoch(end);
+        }
+      }
+    } finally {
+      progress.close();
+    }
+    return history;
+  }
+
+  private double step(Batch batch, int step, int epoch, List<Parameter> params, History history) {
+    optimizer.zeroGrad();
+    Tensor prediction = model.forward(batch.inputs());
+    Tensor l = loss.compute(prediction, batch.targets());
+    checkArgument(l.size() == 1, "fit: loss %s returned shape %s; a loss must be a scalar",
+        loss.name(), Shape.format(l.shapeRef()));
+    double value = l.item();
+    String where = "step " + step + " (epoch " + epoch + ", batch " + batch.index() + ")";
+    if (!Double.isFinite(value)) {
+      Tensor first = firstNonFinite(l);
+      String culprit = first == null ? l.label() : first.label();
+      throw new TrainingDivergedException("fit: the loss " + loss.name() + " is " + Format.number(value) + " at "
+          + where + "; the first non-finite value in evaluation order is " + describe(first, params)
+          + ". No update was made; history() holds the " + step + " completed steps", step, epoch, culprit, history);
+    }
+    if (!l.needsGrad()) {
+      throw new IllegalStateException("fit: the loss does not depend on any parameter of the model; "
+          + "does forward() use them?");
+    }
+    Backward.from(l).keepIntermediateGrads(false).run();
+    for (Parameter p : params) {
+      if (!p.hasGrad()) {
+        continue;
+      }
+      double[] g = p.grad().data();
+      for (int i = 0; i < g.length; i++) {
+        if (!Double.isFinite(g[i])) {
+          throw new TrainingDivergedException("fit: the gradient of parameter " + p.name() + " is "
+              + Format.number(g[i]) + " at flat index " + i + " at " + where + " (loss " + Format.number(value)
+              + "); gradient " + Format.values(g, p.tensor().shapeRef(), 16) + ", values "
+              + Format.values(p.data(), p.tensor().shapeRef(), 16) + ". No update was made; history() holds the "
+              + step + " completed steps", step, epoch, p.name(), history);
+        }
+      }
+    }
+    if (!Double.isNaN(clipNorm)) {
+      GradClip.byNorm(params, clipNorm);
+    }
+    if (!Double.isNaN(clipValue)) {
+      GradClip.byValue(params, clipValue);
+    }
+    history.recordGradients(params);
+    optimizer.step();
+    history.recordStep(value, params);
+    return value;
+  }
+
+  private static String describe(Tensor node, List<Parameter> params) {
+    if (node == null) {
+      return "not found";
+    }
+    for (Parameter p : params) {
+      if (p.tensor() == node) {
+        return "parameter " + p.name() + " = " + Format.values(node.data(), node.shapeRef(), 16)
+            + " (an earlier update overflowed it)";
+      }
+    }
+    String made = node.op() == null ? "an input" : node.op().label() + " of " + labels(node.inputs());
+    return node.label() + " of shape " + Shape.format(node.shapeRef()) + " = "
+        + Format.values(node.data(), node.shapeRef(), 16) + ", " + made;
+  }
+
+  private static String labels(List<Tensor> inputs) {
+    List<String> out = new ArrayList<>();
+    for (Tensor t : inputs) {
+      out.add(t.label());
+    }
+    return out.toString();
+  }
+
+  /**
+   * The first node, in an evaluation order of {@code root}'s graph (every node after its inputs),
+   * holding a NaN or infinite value; null if none does. Iterative, so deep graphs are fine.
+   */
+  static Tensor firstNonFinite(Tensor root) {
+    Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+    Deque<Tensor> stack = new ArrayDeque<>();
+    Deque<Integer> next = new ArrayDeque<>();
+    stack.push(root);
+    next.push(0);
+    seen.put(root, Boolean.TRUE);
+    while (!stack.isEmpty()) {
+      Tensor node = stack.peek();
+      int i = next.pop();
+      List<Tensor> inputs = node.inputs();
+      if (i < inputs.size()) {
+        next.push(i + 1);
+        Tensor in = inputs.get(i);
+        if (seen.put(in, Boolean.TRUE) == null) {
+          stack.push(in);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        for (double v : node.data()) {
+          if (!Double.isFinite(v)) {
+            return node;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  public Module model() {
+    return model;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+}
