@@ -322,8 +322,8 @@ public final class DotExporter {
     double magnitude = stats.magnitude[g];
     StringBuilder label = new StringBuilder("<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">");
     label.append("<TR><TD ALIGN=\"LEFT\"><B>").append(escape(grouping.module[g])).append("</B></TD></TR>");
-    label.append("<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"#555555\">module \u00b7 ")
-        .append(count(grouping.members[g], "node")).append("</FONT></TD></TR>");
+    label.append("<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"#555555\">")
+        .append(escape("module \u00b7 " + count(grouping.members[g], "node"))).append("</FONT></TD></TR>");
     label.append("<TR><TD ALIGN=\"LEFT\">").append(count(parameters, "parameter")).append(", ")
         .append(count(values, "value")).append("</TD></TR>");
     if (parameters > 0) {
