@@ -104,7 +104,8 @@ public final class DotExporter {
     TensorGraph graph = TensorGraph.of(output);
     String[] modules = options.clusters() || options.collapseModules()
         ? Modules.assign(graph, options.moduleOf()) : null;
-    EdgeContributions contributions = options.edgeLabels() ? EdgeContributions.recompute(graph) : null;
+    EdgeContributions contributions = !options.edgeLabels() ? null
+        : options.recordedContributions() != null ? options.recordedContributions() : EdgeContributions.recompute(graph);
     Grouping grouping = Grouping.build(graph, modules, options.collapseModules(), options.maxNodes());
 
     out.append("digraph chainrule {\n");

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.viz.graph.EdgeContributions;
 import io.github.chainrule.viz.graph.Modules;
 import java.util.function.Function;
 
@@ -26,6 +27,7 @@ public final class DotOptions {
 
   private int valueLimit = 12;
   private boolean edgeLabels;
+  private EdgeContributions recorded;
   private boolean gradientColours = true;
   private double gradientLow = 1e-6;
   private double gradientHigh = 1e3;
@@ -42,6 +44,7 @@ public final class DotOptions {
     DotOptions o = new DotOptions();
     o.valueLimit = valueLimit;
     o.edgeLabels = edgeLabels;
+    o.recorded = recorded;
     o.gradientColours = gradientColours;
     o.gradientLow = gradientLow;
     o.gradientHigh = gradientHigh;
@@ -74,6 +77,18 @@ public final class DotOptions {
   public DotOptions withEdgeLabels(boolean on) {
     DotOptions o = copy();
     o.edgeLabels = on;
+    return o;
+  }
+
+  /**
+   * Label edges with contributions recorded during the pass ({@link EdgeContributions#recorder()}),
+   * instead of recomputing them from stored gradients: needed when the pass kept only the leaves'
+   * gradients ({@code keepIntermediateGrads(false)}).
+   */
+  public DotOptions withEdgeLabels(EdgeContributions recorded) {
+    DotOptions o = copy();
+    o.edgeLabels = true;
+    o.recorded = checkNotNull(recorded, "dot options: recorded contributions are null");
     return o;
   }
 
@@ -148,6 +163,11 @@ public final class DotOptions {
 
   public boolean edgeLabels() {
     return edgeLabels;
+  }
+
+  /** Contributions given with {@link #withEdgeLabels(EdgeContributions)}, or null to recompute them. */
+  public EdgeContributions recordedContributions() {
+    return recorded;
   }
 
   /** The colour scale, or null when colouring is off. */

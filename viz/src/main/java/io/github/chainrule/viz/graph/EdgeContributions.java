@@ -33,6 +33,7 @@ public final class EdgeContributions {
   }
 
   /** Recomputes every edge's contribution from the gradients stored in {@code graph}'s nodes. */
+  @SuppressWarnings("try") // the scope only switches recording off
   public static EdgeContributions recompute(TensorGraph graph) {
     Map<Tensor, Tensor[]> map = new IdentityHashMap<>();
     try (var scope = Tensor.noGrad()) {

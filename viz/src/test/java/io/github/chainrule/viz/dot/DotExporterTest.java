@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.viz.Fixtures;
 import io.github.chainrule.viz.Golden;
 import io.github.chainrule.viz.examples.TinyNetworkGraph;
+import io.github.chainrule.viz.graph.EdgeContributions;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -95,6 +97,20 @@ class DotExporterTest {
     // d(x·x)/dx = 2x = 6, carried as 3 along each of the two edges.
     assertEquals(2, count(dot, "n0 -> n1 \\[label=<3>\\];"), dot);
     assertTrue(nodeLine(dot, "n0").contains("grad 6"));
+  }
+
+  @Test
+  void recordedContributionsLabelEdgesWhenIntermediatesKeepNoGradient() {
+    Tensor loss = TinyNetworkGraph.loss();
+    EdgeContributions.Recorder recorder = EdgeContributions.recorder();
+    Backward.from(loss).keepIntermediateGrads(false).onEdge(recorder).run();
+    String recomputed = DotExporter.toDot(loss, DotOptions.defaults().withEdgeLabels(true));
+    String recorded = DotExporter.toDot(loss, DotOptions.defaults().withEdgeLabels(recorder.result()));
+    // o -> error carries dL/do = o - 1; only the recording knows it, o kept no gradient.
+    assertFalse(recomputed.contains("n10 -> n12 [label="), recomputed);
+    assertTrue(recorded.contains("n10 -> n12 [label=<[-0.244505]>];"), recorded);
+    assertTrue(nodeLine(recorded, "n10").contains("grad not computed"));
+    assertEquals(13, count(recorded, "\\[label=<"));
   }
 
   @Test

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.chainrule.viz.Fixtures;
 import io.github.chainrule.viz.Golden;
+import io.github.chainrule.viz.dot.DotOptions;
 import io.github.chainrule.viz.examples.ReadmePicture;
+import io.github.chainrule.viz.examples.TinyNetworkGraph;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,6 +72,17 @@ class GraphvizTest {
         "docs/tiny-network.dot is stale: regenerate with mvn -q -pl viz -am process-classes -Preadme-picture");
     String svg = Files.readString(Path.of("docs/tiny-network.svg"), StandardCharsets.UTF_8);
     assertTrue(svg.contains("<svg") && svg.contains("grad [&#45;0.244505]"), "the SVG shows o's gradient");
+  }
+
+  @Test
+  void graphFilesWritesDotSvgAndPng() throws IOException {
+    dot();
+    List<Path> files = GraphFiles.write(TinyNetworkGraph.lossAfterBackward(), DotOptions.defaults(),
+        dir.resolve("out/tiny"), Graphviz.Format.SVG, Graphviz.Format.PNG);
+    assertEquals(List.of(dir.resolve("out/tiny.dot"), dir.resolve("out/tiny.svg"), dir.resolve("out/tiny.png")), files);
+    assertTrue(Files.readString(files.get(0)).startsWith("digraph chainrule {"));
+    assertTrue(Files.readString(files.get(1)).contains("</svg>"));
+    assertTrue(Files.size(files.get(2)) > 1000);
   }
 
   @Test
