@@ -42,7 +42,7 @@ public final class Fixtures {
   /** Names that break naive escaping. */
   public static final String[] NASTY_NAMES = {
       "quote\"d", "<tag>", "a & b", "{brace}|bar", "back\\slash", "caf\u00e9 \u03b8 \u4e2d \ud83d\ude00",
-      "new\nline", "la<y>er{0}.weight"
+      "new\nline", "la<y>er{0}.weight", ""
   };
 
   public static Tensor nastyLoss() {
@@ -50,7 +50,7 @@ public final class Fixtures {
     Tensor b = Tensor.vector(3, 4).named(NASTY_NAMES[1]).requiresGrad();
     Tensor c = a.mul(b).named(NASTY_NAMES[2]);
     Tensor d = c.add(Tensor.vector(1, 1).named(NASTY_NAMES[3])).named(NASTY_NAMES[4]);
-    Tensor e = d.exp().named(NASTY_NAMES[5]);
+    Tensor e = d.exp().named(NASTY_NAMES[5]).neg().named(NASTY_NAMES[8]).neg();
     Tensor w = Tensor.scalar(0.1).named(NASTY_NAMES[7]).requiresGrad();
     Tensor loss = e.mul(w).sum().named(NASTY_NAMES[6]);
     loss.backward();
@@ -88,7 +88,7 @@ public final class Fixtures {
     g.put("mlp-collapsed", () -> DotExporter.toDot(mlpLoss(true), DotOptions.defaults().withCollapsedModules(true)));
     g.put("mlp-no-clusters", () -> DotExporter.toDot(mlpLoss(false),
         DotOptions.defaults().withClusters(false).withoutGradientColours()
-            .withDirection(DotOptions.Direction.TOP_TO_BOTTOM)));
+            .withDirection(DotOptions.Direction.LEFT_TO_RIGHT)));
     g.put("chain-max-nodes", () -> DotExporter.toDot(tanhChain(30), DotOptions.defaults().withMaxNodes(6)));
     g.put("non-finite", () -> DotExporter.toDot(nonFiniteLoss(), DotOptions.defaults().withEdgeLabels(true)));
     g.put("large-tensor", () -> DotExporter.toDot(largeTensorLoss(), DotOptions.defaults().withValueLimit(4)));

@@ -111,7 +111,7 @@ public final class DotExporter {
     out.append("digraph chainrule {\n");
     out.append("  graph [rankdir=").append(options.direction().dot)
         .append(", fontname=\"Helvetica\", fontsize=12, nodesep=0.25, ranksep=0.35");
-    if (options.title() != null) {
+    if (options.title() != null && !options.title().isEmpty()) {
       out.append(", labelloc=t, label=<<B>").append(escape(options.title())).append("</B>>");
     }
     out.append("];\n");
@@ -202,7 +202,9 @@ public final class DotExporter {
 
   private void writeTensor(TensorGraph graph, Tensor t, String pad, Appendable out) throws IOException {
     Role role = graph.role(t);
-    String title = t.name() != null ? t.name() : t.isLeaf() ? role.word() : t.op().label();
+    // An empty name would leave <B></B>, which Graphviz rejects: show it as "" instead.
+    String title = t.name() != null ? (t.name().isEmpty() ? "\"\"" : t.name())
+        : t.isLeaf() ? role.word() : t.op().label();
     List<String> sub = new ArrayList<>();
     if (t.name() != null && !t.isLeaf()) {
       sub.add(t.op().label());

@@ -35,7 +35,7 @@ public final class DotOptions {
   private Function<Tensor, String> moduleOfNamed = t -> Modules.moduleOf(t.name());
   private boolean collapseModules;
   private int maxNodes = Integer.MAX_VALUE;
-  private Direction direction = Direction.LEFT_TO_RIGHT;
+  private Direction direction = Direction.TOP_TO_BOTTOM;
   private String title;
 
   private DotOptions() {}
@@ -59,7 +59,8 @@ public final class DotOptions {
 
   /**
    * Values in full up to 12 elements, no edge labels, gradient colouring from 1e-6 (blue) to 1e3
-   * (red), one cluster per module, nothing collapsed, left to right, no title.
+   * (red), one cluster per module, nothing collapsed, top to bottom (inputs at the top, as the
+   * forward pass runs), no title.
    */
   public static DotOptions defaults() {
     return new DotOptions();

@@ -157,6 +157,7 @@ class DotExporterTest {
     assertTrue(dot.contains("<B>back\\slash</B>"));
     assertTrue(dot.contains("<B>caf&#xE9; &#x3B8; &#x4E2D; &#x1F600;</B>"));
     assertTrue(dot.contains("<B>new\\u000Aline</B>"));
+    assertTrue(dot.contains("<B>&quot;&quot;</B>"), "an empty name is shown as \"\"");
     assertTrue(dot.contains("label=<<B>la&lt;y&gt;er{0}</B>>"), "the module cluster label is escaped too");
     assertTrue(dot.chars().allMatch(ch -> ch < 0x80), "ASCII only");
   }
@@ -209,6 +210,17 @@ class DotExporterTest {
     assertTrue(dot.contains("  elided -> n999952;"));
     assertTrue(dot.contains("  n999999 -> n1000000;"));
     assertTrue(dot.length() < 100_000);
+  }
+
+  @Test
+  void aLoneLeafIsAGraphOfOneNode() {
+    String dot = DotExporter.toDot(Tensor.zeros(0).named("empty"), DotOptions.defaults().withTitle(""));
+    assertEquals(1, count(dot, "(?m)^  n\\d+ \\["));
+    String node = nodeLine(dot, "n0");
+    assertTrue(node.contains("output &#xB7; shape [0]") && node.contains("value []")
+        && node.contains("grad not required"), node);
+    assertFalse(dot.contains("->"));
+    assertFalse(dot.contains("label=<<B></B>>"), "no empty title");
   }
 
   @Test
