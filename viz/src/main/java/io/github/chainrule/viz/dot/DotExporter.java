@@ -143,7 +143,7 @@ public final class DotExporter {
         byCluster.computeIfAbsent(cluster, k -> new ArrayList<>()).add(g);
       }
     }
-    ModuleStats stats = new ModuleStats(graph, grouping);
+    GroupStats stats = new GroupStats(graph, grouping);
     for (int g : top) {
       writeGroup(graph, grouping, stats, g, "  ", out);
     }
@@ -192,11 +192,11 @@ public final class DotExporter {
     return "  ".repeat(level);
   }
 
-  private void writeGroup(TensorGraph graph, Grouping grouping, ModuleStats stats, int g, String pad, Appendable out) throws IOException {
+  private void writeGroup(TensorGraph graph, Grouping grouping, GroupStats stats, int g, String pad, Appendable out) throws IOException {
     switch (grouping.kind[g]) {
       case TENSOR -> writeTensor(graph, graph.node(grouping.first[g]), pad, out);
       case MODULE -> writeModule(grouping, stats, g, pad, out);
-      case ELIDED -> writeElided(graph, grouping, g, pad, out);
+      case ELIDED -> writeElided(graph, grouping, stats, g, pad, out);
     }
   }
 
@@ -318,7 +318,7 @@ public final class DotExporter {
     return sb.append(']').toString();
   }
 
-  private void writeModule(Grouping grouping, ModuleStats stats, int g, String pad, Appendable out) throws IOException {
+  private void writeModule(Grouping grouping, GroupStats stats, int g, String pad, Appendable out) throws IOException {
     int parameters = stats.parameters[g];
     long values = stats.values[g];
     int withGrad = stats.withGrad[g];
@@ -342,28 +342,40 @@ public final class DotExporter {
         }
       }
     }
-    label.append("</TABLE>>");
+    label.append(nonFiniteRow(stats.nonFinite[g])).append("</TABLE>>");
     out.append(pad).append(groupId(grouping, g))
-        .append(" [shape=box3d, style=filled, fillcolor=\"#f6e7d3\", label=").append(label).append("];\n");
+        .append(" [shape=box3d, style=filled, fillcolor=\"#f6e7d3\"").append(nonFiniteBorder(stats.nonFinite[g]))
+        .append(", label=").append(label).append("];\n");
   }
 
-  /** Parameter counts and gradient magnitudes per drawn group, in one pass over the graph. */
-  private static final class ModuleStats {
+  /**
+   * For collapsed and elided groups: parameter counts, gradient magnitudes and how many members hold
+   * NaN or Inf, in one pass over the graph.
+   */
+  private static final class GroupStats {
     final int[] parameters;
     final long[] values;
     final int[] withGrad;
     final double[] magnitude;
+    final int[] nonFinite;
 
-    ModuleStats(TensorGraph graph, Grouping grouping) {
+    GroupStats(TensorGraph graph, Grouping grouping) {
       int groups = grouping.count();
       parameters = new int[groups];
       values = new long[groups];
       withGrad = new int[groups];
       magnitude = new double[groups];
+      nonFinite = new int[groups];
       for (int id = 0; id < graph.size(); id++) {
         Tensor t = graph.node(id);
         int g = grouping.groupOf[id];
-        if (grouping.kind[g] != Grouping.Kind.MODULE || !t.isLeaf() || !t.needsGrad()) {
+        if (grouping.kind[g] == Grouping.Kind.TENSOR) {
+          continue;
+        }
+        if (nonFinite(t) != null) {
+          nonFinite[g]++;
+        }
+        if (!t.isLeaf() || !t.needsGrad()) {
           continue;
         }
         parameters[g]++;
@@ -376,7 +388,17 @@ public final class DotExporter {
     }
   }
 
-  private void writeElided(TensorGraph graph, Grouping grouping, int g, String pad, Appendable out) throws IOException {
+  private static String nonFiniteRow(int members) {
+    return members == 0 ? "" : "<TR><TD ALIGN=\"LEFT\" BGCOLOR=\"" + RED + "\"><FONT COLOR=\"#ffffff\"><B>"
+        + count(members, "node") + " with NaN or Inf</B></FONT></TD></TR>";
+  }
+
+  private static String nonFiniteBorder(int members) {
+    return members == 0 ? "" : ", color=\"" + RED + "\", penwidth=3";
+  }
+
+  private void writeElided(TensorGraph graph, Grouping grouping, GroupStats stats, int g, String pad, Appendable out)
+      throws IOException {
     int[] byRole = new int[Role.values().length];
     for (int id = 0; id < graph.size(); id++) {
       if (grouping.groupOf[id] == g) {
@@ -394,9 +416,10 @@ public final class DotExporter {
         + "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"#555555\">" + escape(String.join(" \u00b7 ", parts))
         + "</FONT></TD></TR>"
         + "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"#555555\">not drawn: over the limit of "
-        + options.maxNodes() + " nodes</FONT></TD></TR></TABLE>>";
+        + options.maxNodes() + " nodes</FONT></TD></TR>" + nonFiniteRow(stats.nonFinite[g]) + "</TABLE>>";
     out.append(pad).append(groupId(grouping, g))
-        .append(" [shape=box, style=\"dashed,filled\", fillcolor=\"#f7f7f7\", label=").append(label).append("];\n");
+        .append(" [shape=box, style=\"dashed,filled\", fillcolor=\"#f7f7f7\"").append(nonFiniteBorder(stats.nonFinite[g]))
+        .append(", label=").append(label).append("];\n");
   }
 
   private static String count(long n, String word) {

@@ -148,6 +148,25 @@ class DotExporterTest {
   }
 
   @Test
+  void collapsedAndElidedNodesSayWhenTheyHideNaNOrInf() {
+    Tensor w = Tensor.vector(-1.0, 1.0).named("layer.weight").requiresGrad();
+    Tensor hidden = w.log(); // NaN at -1, inside the layer module
+    Tensor t = hidden.sum();
+    for (int i = 0; i < 10; i++) {
+      t = t.tanh();
+    }
+    Tensor loss = t.named("loss");
+    loss.backward();
+    String collapsed = DotExporter.toDot(loss, DotOptions.defaults().withCollapsedModules(true));
+    String module = collapsed.lines().filter(l -> l.contains("<B>layer</B>")).findFirst().orElseThrow();
+    assertTrue(module.contains("penwidth=3") && module.contains("2 nodes with NaN or Inf"), module);
+    String elided = DotExporter.toDot(loss, DotOptions.defaults().withMaxNodes(4));
+    String summary = nodeLine(elided, "elided");
+    // log(w) and everything after it hold NaN; the three nearest the output are drawn, the rest elided.
+    assertTrue(summary.contains("penwidth=3") && summary.contains("nodes with NaN or Inf"), summary);
+  }
+
+  @Test
   void namesAreEscapedInsideHtmlLabels() {
     String dot = DotExporter.toDot(Fixtures.nastyLoss());
     assertTrue(dot.contains("<B>quote&quot;d</B>"));
