@@ -1,16 +1,19 @@
 package io.github.chainrule.viz.dot;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.chainrule.autodiff.Backward;
+import io.github.chainrule.autodiff.GradMode;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.viz.Fixtures;
 import io.github.chainrule.viz.Golden;
 import io.github.chainrule.viz.examples.TinyNetworkGraph;
 import io.github.chainrule.viz.graph.EdgeContributions;
+import io.github.chainrule.viz.graph.TensorGraph;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -76,6 +79,23 @@ class DotExporterTest {
     String w1 = nodeLine(dot, "n1");
     assertTrue(w1.contains("value [[-0.07, 0.22],<BR/>") && w1.contains("[0.95, 0.46]]"), "a matrix one row per line: " + w1);
     assertEquals(0, count(dot, "not computed"));
+  }
+
+  @Test
+  void exportingChangesNothingInTheGraph() {
+    Tensor loss = TinyNetworkGraph.loss();
+    List<Tensor> nodes = TensorGraph.of(loss).nodes();
+    DotExporter.toDot(loss, DotOptions.defaults().withEdgeLabels(true));
+    assertTrue(nodes.stream().noneMatch(Tensor::hasGrad), "no gradient appears before backward()");
+    loss.backward();
+    List<double[]> before = nodes.stream().filter(Tensor::hasGrad).map(t -> t.grad().toArray()).toList();
+    DotExporter.toDot(loss, DotOptions.defaults().withEdgeLabels(true).withCollapsedModules(true));
+    List<double[]> after = nodes.stream().filter(Tensor::hasGrad).map(t -> t.grad().toArray()).toList();
+    assertEquals(before.size(), after.size());
+    for (int i = 0; i < before.size(); i++) {
+      assertArrayEquals(before.get(i), after.get(i));
+    }
+    assertTrue(GradMode.isEnabled(), "recording is back on after the export");
   }
 
   @Test

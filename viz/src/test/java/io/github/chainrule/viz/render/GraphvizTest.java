@@ -1,6 +1,7 @@
 package io.github.chainrule.viz.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -100,6 +101,23 @@ class GraphvizTest {
     assertTrue(e.getMessage().contains("apt-get install graphviz"), e.getMessage());
     assertTrue(e.getMessage().contains("brew install graphviz"), e.getMessage());
     assertTrue(e.getMessage().contains(dir.toString()), "says where it looked: " + e.getMessage());
+  }
+
+  @Test
+  void aConfiguredDotThatIsNotThereIsReported() {
+    String previous = System.getProperty(Graphviz.DOT_PROPERTY);
+    System.setProperty(Graphviz.DOT_PROPERTY, dir.resolve("no-such-dot").toString());
+    try {
+      GraphvizNotFoundException e = assertThrows(GraphvizNotFoundException.class, Graphviz::onPath);
+      assertTrue(e.getMessage().contains("no-such-dot is not an executable file"), e.getMessage());
+      assertFalse(Graphviz.isInstalled());
+    } finally {
+      if (previous == null) {
+        System.clearProperty(Graphviz.DOT_PROPERTY);
+      } else {
+        System.setProperty(Graphviz.DOT_PROPERTY, previous);
+      }
+    }
   }
 
   @Test
