@@ -194,13 +194,14 @@ public final class DotExporter {
 
   private void writeGroup(TensorGraph graph, Grouping grouping, GroupStats stats, int g, String pad, Appendable out) throws IOException {
     switch (grouping.kind[g]) {
-      case TENSOR -> writeTensor(graph, graph.node(grouping.first[g]), pad, out);
+      case TENSOR -> writeTensor(graph, grouping.first[g], pad, out);
       case MODULE -> writeModule(grouping, stats, g, pad, out);
       case ELIDED -> writeElided(graph, grouping, stats, g, pad, out);
     }
   }
 
-  private void writeTensor(TensorGraph graph, Tensor t, String pad, Appendable out) throws IOException {
+  private void writeTensor(TensorGraph graph, int id, String pad, Appendable out) throws IOException {
+    Tensor t = graph.node(id);
     Role role = graph.role(t);
     // An empty name would leave <B></B>, which Graphviz rejects: show it as "" instead.
     String title = t.name() != null ? (t.name().isEmpty() ? "\"\"" : t.name())
@@ -229,7 +230,7 @@ public final class DotExporter {
     }
     label.append("</TABLE>>");
 
-    out.append(pad).append("n").append(Integer.toString(graph.id(t))).append(" [")
+    out.append(pad).append("n").append(Integer.toString(id)).append(" [")
         .append(roleStyle(role));
     if (problem != null) {
       out.append(", color=\"").append(RED).append("\", penwidth=3");
@@ -288,6 +289,15 @@ public final class DotExporter {
     if (inf) {
       found.add("Inf in " + what);
     }
+  }
+
+  private static boolean hasNonFinite(double[] data) {
+    for (double v : data) {
+      if (!Double.isFinite(v)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -372,7 +382,7 @@ public final class DotExporter {
         if (grouping.kind[g] == Grouping.Kind.TENSOR) {
           continue;
         }
-        if (nonFinite(t) != null) {
+        if (hasNonFinite(t.data()) || (t.hasGrad() && hasNonFinite(t.grad().data()))) {
           nonFinite[g]++;
         }
         if (!t.isLeaf() || !t.needsGrad()) {
@@ -441,10 +451,9 @@ public final class DotExporter {
     Set<Long> drawn = new HashSet<>();
     for (int v = 0; v < graph.size(); v++) {
       Tensor consumer = graph.node(v);
-      List<Tensor> inputs = consumer.inputs();
       int gv = grouping.groupOf[v];
-      for (int j = 0; j < inputs.size(); j++) {
-        int u = graph.id(inputs.get(j));
+      for (int j = 0; j < graph.inputCount(v); j++) {
+        int u = graph.inputId(v, j);
         int gu = grouping.groupOf[u];
         if (gu == gv) {
           continue;

@@ -1,10 +1,8 @@
 package io.github.chainrule.viz.dot;
 
-import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.viz.graph.TensorGraph;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -80,9 +78,8 @@ final class Grouping {
         keep[g] = true;
         kept++;
       }
-      List<Tensor> inputs = graph.node(id).inputs();
-      for (Tensor in : inputs) {
-        int j = graph.id(in);
+      for (int k = 0; k < graph.inputCount(id); k++) {
+        int j = graph.inputId(id, k);
         if (!seen[j]) {
           seen[j] = true;
           queue[tail++] = j;

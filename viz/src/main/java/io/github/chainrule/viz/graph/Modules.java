@@ -1,7 +1,6 @@
 package io.github.chainrule.viz.graph;
 
 import io.github.chainrule.autodiff.Tensor;
-import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -54,9 +53,8 @@ public final class Modules {
       String found = null;
       boolean conflict = false;
       boolean allDerived = true;
-      List<Tensor> inputs = t.inputs();
-      for (Tensor in : inputs) {
-        int j = graph.id(in);
+      for (int k = 0; k < graph.inputCount(id); k++) {
+        int j = graph.inputId(id, k);
         if (!derived[j]) {
           allDerived = false;
           continue;

@@ -25,11 +25,17 @@ public final class TensorGraph {
   private final Tensor output;
   private final List<Tensor> nodes;
   private final Map<Tensor, Integer> ids;
+  // Inputs by id, flat: the inputs of node i are inputIds[inputStart[i] .. inputStart[i + 1]), in
+  // argument order. Exporters walk these instead of hashing tensors again.
+  private final int[] inputStart;
+  private final int[] inputIds;
 
-  private TensorGraph(Tensor output, List<Tensor> nodes, Map<Tensor, Integer> ids) {
+  private TensorGraph(Tensor output, List<Tensor> nodes, Map<Tensor, Integer> ids, int[] inputStart, int[] inputIds) {
     this.output = output;
     this.nodes = nodes;
     this.ids = ids;
+    this.inputStart = inputStart;
+    this.inputIds = inputIds;
   }
 
   /** Walks everything {@code output} depends on. */
@@ -41,6 +47,9 @@ public final class TensorGraph {
     Tensor[] stack = new Tensor[64];
     List<?>[] stackInputs = new List<?>[64];
     int[] next = new int[64];
+    int[] start = new int[1025];
+    int[] edges = new int[1024];
+    int edgeCount = 0;
     int top = 0;
     stack[top] = output;
     stackInputs[top] = output.inputs();
@@ -67,13 +76,26 @@ public final class TensorGraph {
         }
       } else {
         Tensor done = stack[--top];
+        // Every input is finished before its consumer, so their ids are final.
+        for (Object in : inputs) {
+          if (edgeCount == edges.length) {
+            edges = Arrays.copyOf(edges, edgeCount * 2);
+          }
+          edges[edgeCount++] = ids.get(in);
+        }
         stack[top] = null;
         stackInputs[top] = null;
-        ids.put(done, order.size());
+        int id = order.size();
+        ids.put(done, id);
         order.add(done);
+        if (id + 2 > start.length) {
+          start = Arrays.copyOf(start, start.length * 2);
+        }
+        start[id + 1] = edgeCount;
       }
     }
-    return new TensorGraph(output, Collections.unmodifiableList(order), ids);
+    return new TensorGraph(output, Collections.unmodifiableList(order), ids,
+        Arrays.copyOf(start, order.size() + 1), Arrays.copyOf(edges, edgeCount));
   }
 
   /** The tensor the graph was taken from. */
@@ -94,6 +116,16 @@ public final class TensorGraph {
   /** The node with this id. */
   public Tensor node(int id) {
     return nodes.get(id);
+  }
+
+  /** Number of inputs of node {@code id} (an input used twice counts twice). */
+  public int inputCount(int id) {
+    return inputStart[id + 1] - inputStart[id];
+  }
+
+  /** The id of input number {@code j} of node {@code id}. */
+  public int inputId(int id, int j) {
+    return inputIds[inputStart[id] + j];
   }
 
   /** True if {@code t} is part of this graph. */

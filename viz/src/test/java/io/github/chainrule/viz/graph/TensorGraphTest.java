@@ -43,6 +43,13 @@ class TensorGraphTest {
     TensorGraph g = TensorGraph.of(y);
     assertEquals(3, g.size());
     assertEquals(List.of("x", "<mul>", "y"), g.nodes().stream().map(Tensor::label).toList());
+    // Inputs by id, in argument order, repeats kept: mul(x, x) and add(mul, x).
+    assertEquals(0, g.inputCount(0));
+    assertEquals(2, g.inputCount(1));
+    assertEquals(0, g.inputId(1, 0));
+    assertEquals(0, g.inputId(1, 1));
+    assertEquals(1, g.inputId(2, 0));
+    assertEquals(0, g.inputId(2, 1));
   }
 
   @Test
