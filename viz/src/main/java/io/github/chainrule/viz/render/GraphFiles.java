@@ -1,0 +1,50 @@
+package io.github.chainrule.viz.render;
+
+import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.viz.dot.DotExporter;
+import io.github.chainrule.viz.dot.DotOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a graph as {@code .dot} and, through Graphviz, as {@code .svg} and/or {@code .png}, in one
+ * call.
+ *
+ * <pre>{@code
+ * GraphFiles.write(loss, DotOptions.defaults(), Path.of("out/loss"), Graphviz.Format.SVG, Graphviz.Format.PNG);
+ * // out/loss.dot, out/loss.svg, out/loss.png
+ * }</pre>
+ */
+public final class GraphFiles {
+  private GraphFiles() {}
+
+  /**
+   * Writes {@code base}.dot, then one file per format. The .dot file is written first, so it is
+   * there even when Graphviz is not.
+   *
+   * @return the files written, .dot first
+   * @throws GraphvizNotFoundException when a format was asked for and {@code dot} is not installed;
+   *     its message says how to install it
+   */
+  public static List<Path> write(Tensor output, DotOptions options, Path base, Graphviz.Format... formats)
+      throws IOException {
+    Path parent = base.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Path dotFile = base.resolveSibling(base.getFileName() + ".dot");
+    DotExporter.with(options).write(output, dotFile);
+    List<Path> written = new ArrayList<>(List.of(dotFile));
+    if (formats.length == 0) {
+      return written;
+    }
+    Graphviz graphviz = Graphviz.onPath();
+    for (Graphviz.Format f : formats) {
+      written.add(graphviz.renderFile(dotFile, f, base.resolveSibling(base.getFileName() + "." + f.extension())).file());
+    }
+    return written;
+  }
+}
