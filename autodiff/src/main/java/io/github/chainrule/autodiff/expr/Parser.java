@@ -157,8 +157,8 @@ final class Parser {
     }
     leave();
     if (token.kind != Kind.RPAREN) {
-      throw error(token, "expected ',' or ')' to close '" + name.text + "(' at column " + column(open)
-          + ", found " + token.describe());
+      String expected = args.size() < function.arity() ? "expected ',' or ')'" : "expected ')'";
+      throw error(token, expected + " to close '(' at column " + column(open) + ", found " + token.describe());
     }
     Token close = advance();
     if (args.size() != function.arity()) {

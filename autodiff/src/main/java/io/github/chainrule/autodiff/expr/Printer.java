@@ -67,6 +67,7 @@ final class Printer {
     if (value == Math.rint(value) && Math.abs(value) < 1e15) {
       return Long.toString((long) value);
     }
-    return Double.toString(value).replace('E', 'e');
+    // Double.toString reads back exactly; "1.0E-4" is shortened to "1e-4", which reads back the same.
+    return Double.toString(value).replace(".0E", "e").replace('E', 'e');
   }
 }
