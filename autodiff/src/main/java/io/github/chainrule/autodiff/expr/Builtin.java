@@ -78,7 +78,7 @@ public enum Builtin {
   }
 
   /**
-   * The known name nearest to a mistyped one by edit distance, if it is near enough to be a likely
+   * The known name nearest to a mistyped one by {@link #editDistance}, if it is near enough to be a likely
    * typo: at most 2 edits, and fewer than half the letters (so "foo" suggests nothing). Case is
    * ignored, so "ReLU" suggests "relu".
    */
@@ -87,7 +87,7 @@ public enum Builtin {
     Builtin best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (Builtin b : values()) {
-      int d = levenshtein(lower, b.text);
+      int d = editDistance(lower, b.text);
       if (d < bestDistance) {
         best = b;
         bestDistance = d;
@@ -97,23 +97,28 @@ public enum Builtin {
     return near ? Optional.of(best) : Optional.empty();
   }
 
-  static int levenshtein(String a, String b) {
-    // Names are short (the parser bounds the input), so the classic two-row table is plenty.
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
+  /**
+   * Edit distance counting insertions, deletions, substitutions and swaps of neighbours, each as one
+   * edit (optimal string alignment), because "tahn" for "tanh" is the most common typo of all.
+   */
+  static int editDistance(String a, String b) {
+    // Names are short (the parser bounds the input), so the full table is plenty.
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
     for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
+      d[0][j] = j;
     }
     for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
       }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
     }
-    return previous[b.length()];
+    return d[a.length()][b.length()];
   }
 }
