@@ -42,7 +42,8 @@ import java.util.TreeSet;
  * <p>Names are ASCII letters, digits and {@code _}, starting with a letter or {@code _}; a
  * {@code .} may join parts, so module parameters can be written as they are named
  * ({@code hidden.w1}, {@code layers.0.bias}). Function names are reserved. Whitespace (space, tab,
- * newline) is ignored between tokens.
+ * newline) is ignored between tokens. There are no named constants: {@code e} and {@code pi} are
+ * variables like any other; write {@code exp(1)} for e.
  *
  * <h2>The graph</h2>
  * {@link #build} makes one node per sub-expression, named by its text in the source
@@ -256,7 +257,10 @@ public final class Expression {
     return root.hashCode();
   }
 
-  /** The canonical text: parsing it gives an equal expression. */
+  /**
+   * The canonical text: parsing it gives an equal expression. (Every parsed expression's text is
+   * within the parser's limits; a tree built in Java may not be, for example 200 nested minus signs.)
+   */
   @Override
   public String toString() {
     return root.toString();

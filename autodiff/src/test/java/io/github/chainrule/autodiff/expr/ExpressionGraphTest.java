@@ -234,6 +234,17 @@ class ExpressionGraphTest {
     assertTrue(e.getMessage().contains("(a, b + c)"), e.getMessage());
   }
 
+  @Test
+  void theDeepestTreeAllowedBuildsAndBackPropagates() {
+    String text = "a" + "*a".repeat(Expression.MAX_DEPTH - 1);  // a^1000 as a chain of products
+    Tensor a = Tensor.scalar(1.0005).requiresGrad();
+    Tensor out = Expression.parse(text).build(Map.of("a", a));
+    out.backward();
+    assertEquals(Math.pow(1.0005, 1000), out.item(), 1e-12);
+    assertEquals(1000 * Math.pow(1.0005, 999), a.grad().item(), 1e-9);
+    assertEquals(Expression.MAX_DEPTH, nodes(out).size());  // 999 products and the one leaf
+  }
+
   /** Every node reachable from out, each once. */
   static Set<Tensor> nodes(Tensor out) {
     Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
