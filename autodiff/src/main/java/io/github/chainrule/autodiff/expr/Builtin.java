@@ -1,0 +1,124 @@
+package io.github.chainrule.autodiff.expr;
+
+import io.github.chainrule.autodiff.Tensor;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The functions an expression may call. Each one builds exactly the {@link Tensor} op of the same
+ * name, so a parsed expression and the same model written in Java give the same graph.
+ */
+public enum Builtin {
+  RELU("relu", 1),
+  SIGMOID("sigmoid", 1),
+  TANH("tanh", 1),
+  EXP("exp", 1),
+  LOG("log", 1),
+  SQRT("sqrt", 1),
+  ABS("abs", 1),
+  SIN("sin", 1),
+  COS("cos", 1),
+  SOFTPLUS("softplus", 1),
+  /** Elementwise maximum, {@link Tensor#maximum(Tensor)}. */
+  MAX("max", 2),
+  /** Elementwise minimum, {@link Tensor#minimum(Tensor)}. */
+  MIN("min", 2);
+
+  private final String text;
+  private final int arity;
+
+  Builtin(String text, int arity) {
+    this.text = text;
+    this.arity = arity;
+  }
+
+  /** The name written in expressions: {@code "relu"}. */
+  public String text() {
+    return text;
+  }
+
+  /** How many arguments it takes. */
+  public int arity() {
+    return arity;
+  }
+
+  Tensor apply(Tensor... args) {
+    switch (this) {
+      case RELU: return args[0].relu();
+      case SIGMOID: return args[0].sigmoid();
+      case TANH: return args[0].tanh();
+      case EXP: return args[0].exp();
+      case LOG: return args[0].log();
+      case SQRT: return args[0].sqrt();
+      case ABS: return args[0].abs();
+      case SIN: return args[0].sin();
+      case COS: return args[0].cos();
+      case SOFTPLUS: return args[0].softplus();
+      case MAX: return args[0].maximum(args[1]);
+      case MIN: return args[0].minimum(args[1]);
+      default: throw new AssertionError(this);
+    }
+  }
+
+  /** The function written {@code text} (exact, lower case), if there is one. */
+  public static Optional<Builtin> named(String text) {
+    for (Builtin b : values()) {
+      if (b.text.equals(text)) {
+        return Optional.of(b);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** "relu, sigmoid, ..., min": for messages. */
+  static String list() {
+    return Arrays.stream(values()).map(Builtin::text).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The known name nearest to a mistyped one by {@link #editDistance}, if it is near enough to be a likely
+   * typo: at most 2 edits, and fewer than half the letters (so "foo" suggests nothing). Case is
+   * ignored, so "ReLU" suggests "relu".
+   */
+  static Optional<Builtin> nearest(String typed) {
+    String lower = typed.toLowerCase(Locale.ROOT);
+    Builtin best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Builtin b : values()) {
+      int d = editDistance(lower, b.text);
+      if (d < bestDistance) {
+        best = b;
+        bestDistance = d;
+      }
+    }
+    boolean near = bestDistance <= 2 && 2 * bestDistance < Math.max(lower.length(), best.text.length());
+    return near ? Optional.of(best) : Optional.empty();
+  }
+
+  /**
+   * Edit distance counting insertions, deletions, substitutions and swaps of neighbours, each as one
+   * edit (optimal string alignment), because "tahn" for "tanh" is the most common typo of all.
+   */
+  static int editDistance(String a, String b) {
+    // Names are short (the parser bounds the input), so the full table is plenty.
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}

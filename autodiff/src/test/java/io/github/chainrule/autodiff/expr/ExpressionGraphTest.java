@@ -1,0 +1,260 @@
+package io.github.chainrule.autodiff.expr;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.chainrule.autodiff.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BinaryOperator;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What a parsed expression builds: the same Tensor graph as the Java API, node for node, with the
+ * same values and the same gradients (exactly: the same ops run in the same order).
+ */
+class ExpressionGraphTest {
+
+  /** A fresh set of parameters each call, so the expression's graph and the Java one never share gradients. */
+  static Map<String, Tensor> twoUnitParams() {
+    return Map.of(
+        "w1", Tensor.scalar(0.8).requiresGrad(), "b1", Tensor.scalar(-1.3).requiresGrad(),
+        "v1", Tensor.scalar(1.5).requiresGrad(), "w2", Tensor.scalar(-0.6).requiresGrad(),
+        "b2", Tensor.scalar(0.4).requiresGrad(), "v2", Tensor.scalar(-2.0).requiresGrad(),
+        "c", Tensor.scalar(0.25).requiresGrad());
+  }
+
+  static final double[] XS = {-2.0, -0.5, 0.3, 1.1, 2.7};
+
+  @Test
+  void theIssueExampleBuildsTheJavaGraphWithItsValuesAndGradients() {
+    Map<String, Tensor> p = twoUnitParams();
+    Map<String, Tensor> bindings = new java.util.HashMap<>(p);
+    bindings.put("x", Tensor.vector(XS));  // a CSV column bound as a vector
+    Tensor out = Expression.parse("relu(w1*x + b1)*v1 + relu(w2*x + b2)*v2 + c").build(bindings);
+    out.sum().backward();
+
+    Map<String, Tensor> q = twoUnitParams();
+    Tensor x = Tensor.vector(XS);
+    Tensor java = q.get("w1").mul(x).add(q.get("b1")).relu().mul(q.get("v1"))
+        .add(q.get("w2").mul(x).add(q.get("b2")).relu().mul(q.get("v2")))
+        .add(q.get("c"));
+    java.sum().backward();
+
+    assertArrayEquals(java.toArray(), out.toArray(), 0.0);
+    for (String name : List.of("w1", "b1", "v1", "w2", "b2", "v2", "c")) {
+      assertEquals(q.get(name).grad().item(), p.get(name).grad().item(), 0.0, name);
+    }
+    // And the numbers themselves, from the formula in plain doubles: dL/dc is one per row.
+    assertEquals(XS.length, p.get("c").grad().item(), 0.0);
+    double dv1 = 0;
+    for (double xi : XS) {
+      dv1 += Math.max(0, 0.8 * xi - 1.3);
+    }
+    assertEquals(dv1, p.get("v1").grad().item(), 1e-15);
+  }
+
+  @Test
+  void everySubExpressionIsOneNodeNamedByItsSourceText() {
+    Map<String, Tensor> bindings = new java.util.HashMap<>(twoUnitParams());
+    bindings.put("x", Tensor.scalar(1.0));
+    Tensor out = Expression.parse("relu(w1*x + b1)*v1 + relu(w2*x + b2)*v2 + c").build(bindings);
+    List<String> names = new ArrayList<>();
+    for (Tensor t : nodes(out)) {
+      names.add(t.name());
+    }
+    Collections.sort(names);
+    List<String> expected = new ArrayList<>(List.of(
+        "relu(w1*x + b1)*v1 + relu(w2*x + b2)*v2 + c", "relu(w1*x + b1)*v1 + relu(w2*x + b2)*v2",
+        "relu(w1*x + b1)*v1", "relu(w1*x + b1)", "w1*x + b1", "w1*x",
+        "relu(w2*x + b2)*v2", "relu(w2*x + b2)", "w2*x + b2", "w2*x",
+        "w1", "x", "b1", "v1", "w2", "b2", "v2", "c"));
+    Collections.sort(expected);
+    assertEquals(expected, names);
+  }
+
+  @Test
+  void nodeNamesAreTheTextAsTypedWithoutTheParenthesesAroundIt() {
+    Tensor a = Tensor.scalar(2).requiresGrad();
+    Tensor out = Expression.parse("((a  +  1e-4))*2.").build(Map.of("a", a));
+    assertEquals("((a  +  1e-4))*2.", out.name());
+    assertEquals("a  +  1e-4", out.inputs().get(0).name());
+    assertEquals("2.", out.inputs().get(1).name());
+    assertEquals("1e-4", out.inputs().get(0).inputs().get(1).name());
+    assertEquals((2 + 1e-4) * 2, out.item(), 0.0);
+  }
+
+  @Test
+  void boundTensorsAreTheLeavesSoGradientsLandOnThemAndRepeatsAccumulate() {
+    Tensor a = Tensor.scalar(3).requiresGrad();
+    Tensor out = Expression.parse("a*a + a").build(Map.of("a", a));
+    assertSame(a, out.inputs().get(1));
+    out.backward();
+    assertEquals(2 * 3 + 1, a.grad().item(), 0.0);
+    assertEquals("a", a.name());
+  }
+
+  @Test
+  void aBoundTensorThatAlreadyHasANameKeepsIt() {
+    Tensor w = Tensor.scalar(3).named("hidden.weight").requiresGrad();
+    Tensor out = Expression.parse("2*w").build(Map.of("w", w));
+    assertSame(w, out.inputs().get(1));
+    assertEquals("hidden.weight", w.name());
+  }
+
+  @Test
+  void bindingsForOtherNamesAreIgnored() {
+    Tensor out = Expression.parse("x + 1").build(Map.of("x", Tensor.scalar(1), "unused", Tensor.scalar(9)));
+    assertEquals(2.0, out.item());
+  }
+
+  @Test
+  void shapesBroadcastAsInTheTensorApi() {
+    Tensor column = Tensor.vector(1, 2, 3);
+    Tensor matrix = Tensor.of(new double[][] {{1, 1, 1}, {10, 10, 10}});
+    Tensor out = Expression.parse("m*x + b").build(Map.of("m", matrix, "x", column, "b", Tensor.scalar(0.5)));
+    assertArrayEquals(new int[] {2, 3}, out.shape());
+    assertArrayEquals(new double[] {1.5, 2.5, 3.5, 10.5, 20.5, 30.5}, out.toArray(), 0.0);
+  }
+
+  @Test
+  void powersUseTheConstantExponentAndUnaryMinusIsNeg() {
+    Tensor x = Tensor.scalar(1.7).requiresGrad();
+    Tensor out = Expression.parse("-x^3 + x^-0.5 + x^(1/2) + 2^3^2").build(Map.of("x", x));
+    out.backward();
+    double v = 1.7;
+    assertEquals(-Math.pow(v, 3) + Math.pow(v, -0.5) + Math.pow(v, 0.5) + 512, out.item(), 1e-12);
+    assertEquals(-3 * v * v - 0.5 * Math.pow(v, -1.5) + 0.5 * Math.pow(v, -0.5), x.grad().item(), 1e-12);
+    assertEquals("neg", out.inputs().get(0).inputs().get(0).inputs().get(0).op().name());
+  }
+
+  static UnaryOperator<Tensor> javaUnary(Builtin f) {
+    switch (f) {
+      case RELU: return Tensor::relu;
+      case SIGMOID: return Tensor::sigmoid;
+      case TANH: return Tensor::tanh;
+      case EXP: return Tensor::exp;
+      case LOG: return Tensor::log;
+      case SQRT: return Tensor::sqrt;
+      case ABS: return Tensor::abs;
+      case SIN: return Tensor::sin;
+      case COS: return Tensor::cos;
+      case SOFTPLUS: return Tensor::softplus;
+      default: return null;
+    }
+  }
+
+  static BinaryOperator<Tensor> javaBinary(Builtin f) {
+    return f == Builtin.MAX ? Tensor::maximum : f == Builtin.MIN ? Tensor::minimum : null;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Builtin.class)
+  void everyFunctionBuildsTheSameOpWithTheSameValuesAndGradients(Builtin f) {
+    // Positive values away from every kink, so the gradient is unambiguous; y differs from x everywhere.
+    double[] xs = {0.3, 1.2, 2.5};
+    double[] ys = {0.9, 0.7, 3.1};
+    Tensor x = Tensor.vector(xs).requiresGrad();
+    Tensor y = Tensor.vector(ys).requiresGrad();
+    Tensor x2 = Tensor.vector(xs).requiresGrad();
+    Tensor y2 = Tensor.vector(ys).requiresGrad();
+    Tensor parsed;
+    Tensor java;
+    if (f.arity() == 1) {
+      parsed = Expression.parse(f.text() + "(x)*y").build(Map.of("x", x, "y", y));
+      java = javaUnary(f).apply(x2).mul(y2);
+    } else {
+      parsed = Expression.parse(f.text() + "(x, y)*y").build(Map.of("x", x, "y", y));
+      java = javaBinary(f).apply(x2, y2).mul(y2);
+    }
+    assertEquals(java.inputs().get(0).op().name(), parsed.inputs().get(0).op().name());
+    parsed.sum().backward();
+    java.sum().backward();
+    assertArrayEquals(java.toArray(), parsed.toArray(), 0.0);
+    assertArrayEquals(x2.grad().toArray(), x.grad().toArray(), 0.0);
+    assertArrayEquals(y2.grad().toArray(), y.grad().toArray(), 0.0);
+  }
+
+  @Test
+  void maxAndMinAreElementwise() {
+    Tensor out = Expression.parse("max(a, b) - min(a, b)").build(
+        Map.of("a", Tensor.vector(1, 5, -2), "b", Tensor.vector(4, 2, -3)));
+    assertArrayEquals(new double[] {3, 3, 1}, out.toArray(), 0.0);
+  }
+
+  @Test
+  void evaluateComputesAScalarWithoutRecordingAGraph() {
+    Expression e = Expression.parse("sigmoid(a*x + b)");
+    double value = e.evaluate(Map.of("a", 2, "x", 0.5, "b", -0.25));
+    assertEquals(1 / (1 + Math.exp(-0.75)), value, 1e-16);
+  }
+
+  @Test
+  void constantsNeedNoBindingsAndRecordNoGraph() {
+    Tensor out = Expression.parse("2*3 + sqrt(16)").build(Map.of());
+    assertEquals(10.0, out.item());
+    assertTrue(out.isLeaf());
+    assertNull(out.op());
+  }
+
+  @Test
+  void anUnboundVariableIsNamedWithTheBoundOnes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Expression.parse("w*x + b").build(Map.of("x", Tensor.scalar(1), "w", Tensor.scalar(2))));
+    assertEquals("Expression.build: variable 'b' is not bound in 'w*x + b'; bound: 'w', 'x'", e.getMessage());
+  }
+
+  @Test
+  void severalUnboundVariablesAreAllNamedInOrderOfAppearance() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Expression.parse("w*x + b").build(Map.of()));
+    assertEquals("Expression.build: variables 'w', 'x', 'b' are not bound in 'w*x + b'; bound: nothing",
+        e.getMessage());
+  }
+
+  @Test
+  void aShapeMismatchNamesTheSubExpressionAndTheShapes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Expression.parse("relu(a*(b + c))").build(
+            Map.of("a", Tensor.vector(1, 2), "b", Tensor.vector(1, 2, 3), "c", Tensor.scalar(1))));
+    assertTrue(e.getMessage().startsWith("in 'a*(b + c)': mul: shapes [2] and [3]"), e.getMessage());
+    assertTrue(e.getMessage().contains("(a, b + c)"), e.getMessage());
+  }
+
+  @Test
+  void theDeepestTreeAllowedBuildsAndBackPropagates() {
+    String text = "a" + "*a".repeat(Expression.MAX_DEPTH - 1);  // a^1000 as a chain of products
+    Tensor a = Tensor.scalar(1.0005).requiresGrad();
+    Tensor out = Expression.parse(text).build(Map.of("a", a));
+    out.backward();
+    assertEquals(Math.pow(1.0005, 1000), out.item(), 1e-12);
+    assertEquals(1000 * Math.pow(1.0005, 999), a.grad().item(), 1e-9);
+    assertEquals(Expression.MAX_DEPTH, nodes(out).size());  // 999 products and the one leaf
+  }
+
+  /** Every node reachable from out, each once. */
+  static Set<Tensor> nodes(Tensor out) {
+    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Tensor> todo = new ArrayDeque<>(List.of(out));
+    while (!todo.isEmpty()) {
+      Tensor t = todo.pop();
+      if (seen.add(t)) {
+        todo.addAll(t.inputs());
+      }
+    }
+    return seen;
+  }
+}
