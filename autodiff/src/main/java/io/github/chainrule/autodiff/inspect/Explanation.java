@@ -161,8 +161,9 @@ public record Explanation(String node, String output, int[] shape, double[] valu
       for (Path p : paths.top()) {
         sb.append("  ").append(p.describe()).append('\n');
       }
-      sb.append("  ").append(paths.complete() ? "all " + paths.top().size() + " paths" : "top " + paths.top().size())
-          .append(" sum to ").append(number(paths.topSum())).append(paths.complete() ? "" : "; the other "
+      sb.append("  ").append(paths.complete() ? (paths.top().size() == 1 ? "the only path comes" : "all "
+          + paths.top().size() + " paths sum") : "top " + paths.top().size() + " sum")
+          .append(" to ").append(number(paths.topSum())).append(paths.complete() ? "" : "; the other "
               + number(paths.count() - paths.top().size()) + " paths add " + number(paths.remainder()))
           .append("; total ").append(number(paths.topSum() + paths.remainder())).append('\n');
     } else if (noPathsReason != null) {
