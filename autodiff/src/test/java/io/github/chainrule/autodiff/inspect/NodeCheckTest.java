@@ -153,6 +153,26 @@ class NodeCheckTest {
   }
 
   @Test
+  void everyKinkedOpAtItsBoundaryIsAKinkWithItsOpNamed() {
+    Map<String, Function<Tensor, Tensor>> atKink = Map.of(
+        "abs", Tensor::abs,
+        "maximum", t -> t.maximum(Tensor.vector(-1.0, 0.0, 2.0).named("c").requiresGrad()),
+        "minimum", t -> t.minimum(Tensor.vector(-1.0, 0.0, 2.0).named("c").requiresGrad()),
+        "clamp", t -> t.clamp(0.0, 3.0),
+        "leakyRelu", t -> t.leakyRelu(0.2));
+    for (Map.Entry<String, Function<Tensor, Tensor>> op : atKink.entrySet()) {
+      Tensor x = Tensor.vector(-3.0, 0.0, 5.0).named("x").requiresGrad();
+      NodeCheck.Result r = NodeCheck.check(weightedSum(op.getValue().apply(x)));
+      assertTrue(r.passed(), op.getKey() + "\n" + r);
+      NodeCheck.Entry k = r.entries().stream().filter(e -> e.element().equals("x[1]")).findFirst().orElseThrow();
+      assertEquals(Status.KINK, k.status(), op.getKey() + "\n" + r);
+      assertEquals(op.getKey(), k.kinks().get(0).op().replaceAll("\\(.*", ""), op.getKey());
+      // The autodiff value lies between the one-sided slopes of L, which differ.
+      assertTrue(Math.abs(k.leftSlope() - k.rightSlope()) > 0.1, op.getKey());
+    }
+  }
+
+  @Test
   void largeNodesAreSampledAndNothingInTheGraphChanges() {
     Tensor x = Tensor.randn(7, 40, 30).named("x").requiresGrad();
     Tensor loss = x.tanh().sum().named("L");
