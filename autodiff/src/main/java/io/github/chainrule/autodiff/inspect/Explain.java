@@ -101,7 +101,8 @@ public final class Explain {
       double local = node.size() == 1 && e.consumer().size() == 1 ? localPartials(e.consumer())[e.inputIndex()] : Double.NaN;
       List<Kink> k = Kinks.at(e.consumer(), e.inputIndex());
       kinks.addAll(k);
-      contributions.add(new Contribution(e.consumer().label(), e.consumer().op().label(), e.inputIndex(),
+      contributions.add(new Contribution(e.consumer().label(), e.consumer().op().label(),
+          e.consumer().inputs().stream().map(Tensor::label).toList(), e.inputIndex(),
           upstream.toArray(), local, c.toArray(), e.consumer().shape(), k));
     }
 

@@ -33,6 +33,7 @@ public record Explanation(String node, String output, int[] shape, double[] valu
    *
    * @param consumer the consuming node's label
    * @param op its op's label
+   * @param consumerInputs the labels of all the consumer's inputs, in order
    * @param inputIndex which of its inputs the node is
    * @param upstream dL/d(consumer)
    * @param localDerivative d(consumer)/d(node) when both hold one value, else NaN (a Jacobian then)
@@ -40,7 +41,7 @@ public record Explanation(String node, String output, int[] shape, double[] valu
    * @param consumerShape the consumer's shape
    * @param kinks kinks of the consumer's op on this edge
    */
-  public record Contribution(String consumer, String op, int inputIndex, double[] upstream,
+  public record Contribution(String consumer, String op, List<String> consumerInputs, int inputIndex, double[] upstream,
       double localDerivative, double[] contribution, int[] consumerShape, List<Kink> kinks) {}
 
   /**
@@ -135,8 +136,8 @@ public record Explanation(String node, String output, int[] shape, double[] valu
       sb.append("\nOne step of the chain rule: ").append(node).append(" is used by ").append(contributions.size())
           .append(contributions.size() == 1 ? " node" : " nodes").append("; each passes back (its own gradient) × (its local derivative):\n");
       for (Contribution c : contributions) {
-        sb.append("  via ").append(c.consumer()).append(" = ").append(c.op()).append("(…").append(node).append("…, input ")
-            .append(c.inputIndex()).append("): ");
+        sb.append("  via ").append(c.consumer()).append(" = ").append(c.op()).append('(')
+            .append(String.join(", ", c.consumerInputs())).append("): ");
         if (!Double.isNaN(c.localDerivative())) {
           sb.append("d").append(output).append("/d").append(c.consumer()).append(" = ").append(number(c.upstream()[0]))
               .append(" × d").append(c.consumer()).append("/d").append(node).append(" = ").append(number(c.localDerivative()))
@@ -161,12 +162,16 @@ public record Explanation(String node, String output, int[] shape, double[] valu
       for (Path p : paths.top()) {
         sb.append("  ").append(p.describe()).append('\n');
       }
-      sb.append("  ").append(paths.complete() ? (paths.top().size() == 1 ? "the only path comes" : "all "
-          + paths.top().size() + " paths sum") : "top " + paths.top().size() + " sum")
-          .append(" to ").append(number(paths.topSum())).append(paths.complete() ? "" : "; the other "
-              + number(paths.count() - paths.top().size()) + " paths add " + number(paths.remainder()))
-          .append("; total ").append(number(paths.topSum() + paths.remainder())).append('\n');
-    } else if (noPathsReason != null) {
+      String total = number(paths.topSum() + paths.remainder()) + " = d" + output + "/d" + node;
+      if (!paths.complete()) {
+        sb.append("  the top ").append(paths.top().size()).append(" sum to ").append(number(paths.topSum()))
+            .append("; the other ").append(number(paths.count() - paths.top().size())).append(" paths add ")
+            .append(number(paths.remainder())).append("; total ").append(total).append('\n');
+      } else if (paths.top().size() == 1) {
+        sb.append("  the only path gives ").append(total).append('\n');
+      } else {
+        sb.append("  all ").append(paths.top().size()).append(" paths sum to ").append(total).append('\n');
+      }    } else if (noPathsReason != null) {
       sb.append("\n(").append(noPathsReason).append(")\n");
     }
 

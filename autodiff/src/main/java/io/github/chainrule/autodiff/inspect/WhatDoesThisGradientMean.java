@@ -5,7 +5,8 @@ import io.github.chainrule.autodiff.Tensor;
 /**
  * The README's "what does this gradient mean?" example: the classic 2-2-1 sigmoid network, one
  * scalar per node, on input (1, 0) with target 1 and loss ½(o − y)². It explains the gradient of the
- * first hidden unit's output, then checks every node's gradient numerically.
+ * first hidden unit's output, then checks every node's gradient numerically (the one-line verdict;
+ * print the whole result for the table).
  *
  * <pre>
  * mvn -q -pl autodiff compile exec:java -Dexec.mainClass=io.github.chainrule.autodiff.inspect.WhatDoesThisGradientMean
@@ -27,7 +28,8 @@ public final class WhatDoesThisGradientMean {
     loss.backward();
 
     System.out.println(Explain.explain(h1, loss));
-    System.out.println(NodeCheck.check(loss));
+    System.out.println("Every node's gradient, checked by nudging the node and replaying the graph after it:");
+    System.out.println(NodeCheck.check(loss).summary());
   }
 
   private static Tensor p(double value, String name) {

@@ -127,6 +127,9 @@ class NodeCheckTest {
     assertEquals(Status.FAIL, r.byNode().get(x).status());
     // The relative error is that of the missing factor 2: autodiff gives half the true gradient.
     assertEquals(0.5, r.byNode().get(h).maxRelError(), 1e-6);
+    // On the colouring scale, a wrong factor 2 (relative error 0.5) is near the top; the rest is near 0.
+    assertEquals((Math.log10(0.5) + 8) / 8, r.byNode().get(h).severity(), 1e-6);
+    assertTrue(r.byNode().get(sq).severity() < 0.3, String.valueOf(r.byNode().get(sq)));
     assertEquals(List.of(new Suspect("brokenSquare", "sq", "h", 0)), r.suspects());
     assertTrue(r.toString().contains("suspect: backward of brokenSquare (node sq)"), r.toString());
   }
