@@ -86,18 +86,17 @@ public final class Explain {
   public Explanation of(Tensor node, Tensor output) {
     GraphView view = GraphView.of("explain", output);
     view.positionOf(node);
-    Map<Tensor, List<Tensor>> received = new IdentityHashMap<>();
-    Map<Tensor, Tensor> grads = gradients(view, received);
+    List<Edge> edges = view.consumersOf(node);
+    Tensor[] edgeContributions = new Tensor[edges.size()];
+    Map<Tensor, Tensor> grads = gradients(view, node, edges, edgeContributions);
     Tensor grad = grads.get(node);
 
     List<Contribution> contributions = new ArrayList<>();
-    List<Edge> edges = view.consumersOf(node);
-    List<Tensor> edgeContributions = received.getOrDefault(node, List.of());
     List<Kink> kinks = new ArrayList<>();
     for (int i = 0; i < edges.size(); i++) {
       Edge e = edges.get(i);
       Tensor upstream = grads.get(e.consumer());
-      Tensor c = edgeContributions.get(i);
+      Tensor c = edgeContributions[i];
       double local = node.size() == 1 && e.consumer().size() == 1 ? localPartials(e.consumer())[e.inputIndex()] : Double.NaN;
       List<Kink> k = Kinks.at(e.consumer(), e.inputIndex());
       kinks.addAll(k);
@@ -128,22 +127,33 @@ public final class Explain {
         output.item(), node == output, contributions, paths, noPaths, nudges, kinks);
   }
 
-  /** dL/d(every node), and for each node the contributions its consumers sent, in consumer order. */
-  private static Map<Tensor, Tensor> gradients(GraphView view, Map<Tensor, List<Tensor>> received) {
-    Map<Tensor, Map<Edge, Tensor>> byEdge = new IdentityHashMap<>();
+  /**
+   * dL/d(node) and dL/d(each consumer of node) from one pass, and into {@code received} what each
+   * edge from the node carried back, in the order of {@code edges}.
+   */
+  private static Map<Tensor, Tensor> gradients(GraphView view, Tensor node, List<Edge> edges, Tensor[] received) {
+    Map<Tensor, Tensor> wanted = new IdentityHashMap<>();
+    wanted.put(node, null);
+    edges.forEach(e -> wanted.put(e.consumer(), null));
+    Tensor[] wrt = wanted.keySet().toArray(new Tensor[0]);
     Tensor[] g = Backward.from(view.output).seed(Tensor.ones(view.output.shapeRef()))
-        .onEdge((consumer, j, c) -> byEdge.computeIfAbsent(consumer.inputs().get(j), t -> new java.util.HashMap<>())
-            .put(new Edge(consumer, j), c))
-        .gradients(view.nodes);
+        .onEdge((consumer, j, c) -> {
+          if (wanted.containsKey(consumer)) {
+            int i = edges.indexOf(new Edge(consumer, j));
+            if (i >= 0) {
+              received[i] = c;
+            }
+          }
+        })
+        .gradients(wrt);
     Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-    for (int i = 0; i < g.length; i++) {
-      grads.put(view.nodes[i], g[i]);
-      List<Tensor> list = new ArrayList<>();
-      Map<Edge, Tensor> mine = byEdge.getOrDefault(view.nodes[i], Map.of());
-      for (Edge e : view.consumersOf(view.nodes[i])) {
-        list.add(mine.getOrDefault(e, Tensor.zeros(view.nodes[i].shapeRef())));
+    for (int i = 0; i < wrt.length; i++) {
+      grads.put(wrt[i], g[i]);
+    }
+    for (int i = 0; i < received.length; i++) {
+      if (received[i] == null) {
+        received[i] = Tensor.zeros(node.shapeRef());
       }
-      received.put(view.nodes[i], list);
     }
     return grads;
   }

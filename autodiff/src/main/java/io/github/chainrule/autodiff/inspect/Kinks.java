@@ -6,6 +6,7 @@ import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Finds the kinks an op sits on, for the ops chainrule ships that have them: relu, leakyRelu, abs,
@@ -17,6 +18,8 @@ import java.util.List;
  * gradient, so it reports what the code does, not what a comment says it does.
  */
 public final class Kinks {
+  private static final Set<String> KINKED = Set.of("relu", "abs", "leakyRelu", "clamp", "maximum", "minimum", "max");
+
   private Kinks() {}
 
   /** Implemented by ops that know their own non-differentiable points. */
@@ -29,6 +32,9 @@ public final class Kinks {
   public static List<Kink> at(Tensor node) {
     Op op = node.op();
     if (op == null) {
+      return List.of();
+    }
+    if (!(op instanceof KinkAware) && !KINKED.contains(op.name())) {
       return List.of();
     }
     Tensor[] in = node.inputs().toArray(new Tensor[0]);
