@@ -111,6 +111,33 @@ class ExplainTest {
   }
 
   @Test
+  void aNodeUsedTwiceByOneOpAndBroadcastAcrossABatchGetsOneContributionPerEdge() {
+    Tensor b = Tensor.vector(0.5, -1.0).named("b").requiresGrad();
+    Tensor x = Tensor.of(new double[][] {{1, 2}, {3, 4}, {5, 6}}).named("x");
+    Tensor z = x.add(b).named("z");             // b broadcast over 3 rows
+    Tensor sq = b.mul(b).named("bb");           // b twice in one op
+    Tensor loss = z.tanh().sum().add(sq.sum()).named("L");
+    loss.backward();
+    Explanation e = Explain.explain(b, loss);
+    assertEquals(3, e.contributions().size());
+    assertEquals(List.of("z", "bb", "bb"), e.contributions().stream().map(Explanation.Contribution::consumer).toList());
+    assertEquals(List.of(1, 0, 1), e.contributions().stream().map(Explanation.Contribution::inputIndex).toList());
+    // Through mul, each edge carries upstream × the other factor, b itself: 1·b each.
+    assertArrayEquals(b.toArray(), e.contributions().get(1).contribution(), 0);
+    assertArrayEquals(b.toArray(), e.contributions().get(2).contribution(), 0);
+    // Through the broadcast add, the contribution sums 1 - tanh² over the batch.
+    double[] viaZ = new double[2];
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 2; j++) {
+        double t = Math.tanh(x.get(i, j) + b.get(j));
+        viaZ[j] += 1 - t * t;
+      }
+    }
+    assertArrayEquals(viaZ, e.contributions().get(0).contribution(), 1e-15);
+    assertArrayEquals(b.grad().toArray(), e.contributionSum(), 1e-12);
+  }
+
+  @Test
   void predictionMatchesTheReplayedChangeToFirstOrder() {
     ScalarNet net = new ScalarNet();
     Explanation e = Explain.options().epsilons(1e-1, 1e-2, 1e-3).of(net.h1, net.loss);
