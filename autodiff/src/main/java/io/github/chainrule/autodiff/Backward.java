@@ -3,6 +3,7 @@ package io.github.chainrule.autodiff;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import io.github.chainrule.autodiff.inspect.AnomalyMode;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -173,7 +174,8 @@ public final class Backward {
       return;
     }
     Tensor[] inputs = node.inputs;
-    Tensor[] contributions = node.op.backward(inputs, node, g);
+    Tensor[] contributions = AnomalyMode.active()
+        ? AnomalyMode.backward(node, inputs, g) : node.op.backward(inputs, node, g);
     for (int j = 0; j < inputs.length; j++) {
       Tensor in = inputs[j];
       Tensor c = contributions[j];

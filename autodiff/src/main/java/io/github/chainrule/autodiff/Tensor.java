@@ -2,6 +2,7 @@ package io.github.chainrule.autodiff;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.chainrule.autodiff.inspect.AnomalyMode;
 import io.github.chainrule.autodiff.ops.Arithmetic;
 import io.github.chainrule.autodiff.ops.Functions;
 import io.github.chainrule.autodiff.ops.Indexing;
@@ -368,9 +369,13 @@ public final class Tensor {
   /**
    * Runs {@code op} on {@code inputs} and, when grad mode is on and any input requires a gradient,
    * records the op so that backward passes reach the inputs. The one entry point all ops go through.
+   * In {@link AnomalyMode} it also checks the result for NaN and infinities.
    */
   public static Tensor apply(Op op, Tensor... inputs) {
     Tensor out = op.forward(inputs);
+    if (AnomalyMode.active()) {
+      AnomalyMode.checkForward(op, inputs, out);
+    }
     if (GradMode.isEnabled()) {
       for (Tensor in : inputs) {
         if (in.requiresGrad) {
