@@ -1,0 +1,248 @@
+package io.github.chainrule.autodiff.kernels;
+
+/**
+ * The GEMM driver both kernel implementations share: matrix-vector shortcuts, the split across
+ * threads, cache blocking and packing, in the order of Goto and van de Geijn ("Anatomy of
+ * high-performance matrix multiplication", 2008) as BLIS arranges it. Only the innermost
+ * register-blocked tile differs between plain Java and the Vector API, and is passed in as a
+ * {@link MicroKernel}.
+ *
+ * <p>Packing is where the transposes go: each variant only changes how a panel is read, and every
+ * packed panel has the same layout, so one micro-kernel serves A·B, A·Bᵀ, Aᵀ·B and Aᵀ·Bᵀ without
+ * ever materialising a transpose.
+ *
+ * <p>Indexing: op(A)(i, p) is {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]} when
+ * transposed; op(B)(p, j) is {@code b[bOff + p·ldb + j]}, or {@code b[bOff + j·ldb + p]}; C(i, j)
+ * is {@code c[cOff + i·ldc + j]}.
+ */
+final class PackedGemm {
+
+  /** Computes one MR×NR tile of C from a packed sliver of A and one of B. */
+  interface MicroKernel {
+    /** Rows of the tile. */
+    int mr();
+
+    /** Columns of the tile. */
+    int nr();
+
+    /**
+     * C[0..MR, 0..NR] (+)= Σ_p pa[p·MR + r]·pb[p·NR + c] over p in [0, kc): overwrites C when
+     * {@code accumulate} is false, adds to it otherwise.
+     */
+    void tile(int kc, double[] pa, int paOff, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc, boolean accumulate);
+  }
+
+  // Cache blocking. A KC×NR sliver of B (256·16·8 B = 32 KiB) is what the micro-kernel streams
+  // from L1 per tile; an MC×KC block of packed A (96·256·8 B = 192 KiB) stays in the 1 MiB L2 while
+  // all of B's slivers pass by; NC bounds the packed B block for L3.
+  private static final int KC = 256;
+  private static final int MC = 96;
+  private static final int NC = 4096;
+
+  private final MicroKernel micro;
+  private final Kernels vectors;
+  private final int mr;
+  private final int nr;
+  // Per-thread packing buffers, reused across calls: allocating (and zeroing) them per call would
+  // cost as much as packing itself for the small products a training step is made of.
+  private final ThreadLocal<double[][]> scratch;
+
+  PackedGemm(MicroKernel micro, Kernels vectors) {
+    this.micro = micro;
+    this.vectors = vectors;
+    this.mr = micro.mr();
+    this.nr = micro.nr();
+    int mcRounded = (MC + mr - 1) / mr * mr;
+    this.scratch = ThreadLocal.withInitial(() -> new double[][] {
+        new double[mcRounded * KC], new double[0], new double[mr * nr]});
+  }
+
+  /** C = op(A)·op(B) with dense row-major operands, as in {@link Kernels#gemm}. */
+  void gemm(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      java.util.Arrays.fill(c, cOff, cOff + m * n, 0.0);
+      return;
+    }
+    int lda = transA ? m : k;
+    int ldb = transB ? k : n;
+    if (n == 1) {
+      // Matrix-vector: op(B) is one column, contiguous whichever way B is stored.
+      if (!transA) {
+        for (int i = 0; i < m; i++) {
+          c[cOff + i] = vectors.dot(a, aOff + i * lda, b, bOff, k);
+        }
+      } else {
+        columnCombination(m, k, b, bOff, a, aOff, lda, c, cOff);
+      }
+      return;
+    }
+    if (m == 1) {
+      // Vector-matrix: op(A) is one row, contiguous whichever way A is stored.
+      if (transB) {
+        for (int j = 0; j < n; j++) {
+          c[cOff + j] = vectors.dot(a, aOff, b, bOff + j * ldb, k);
+        }
+      } else {
+        columnCombination(n, k, a, aOff, b, bOff, ldb, c, cOff);
+      }
+      return;
+    }
+    int threads = Parallelism.threads();
+    long work = (long) m * n * k;
+    if (threads > 1 && work >= Parallelism.GEMM_PARALLEL_MIN_WORK) {
+      parallel(threads, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff);
+    } else {
+      blocked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, n);
+    }
+  }
+
+  /** out[0..len) = Σ_p x[p]·rows[p·ld .. p·ld + len): a weighted sum of contiguous rows. */
+  private void columnCombination(int len, int k, double[] x, int xOff,
+      double[] rows, int rowsOff, int ld, double[] out, int outOff) {
+    java.util.Arrays.fill(out, outOff, outOff + len, 0.0);
+    for (int p = 0; p < k; p++) {
+      vectors.axpy(x[xOff + p], rows, rowsOff + p * ld, out, outOff, len);
+    }
+  }
+
+  /**
+   * Splits C into row bands (or column bands when it is short and wide), one per thread. Each
+   * thread packs its own panels: B is packed once per thread rather than shared, which costs
+   * k·n copies per thread against m·n·k/threads multiply-adds, and needs no barrier.
+   */
+  private void parallel(int threads, boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff) {
+    boolean byRows = m >= n || m >= threads * 4 * mr;
+    int extent = byRows ? m : n;
+    int unit = byRows ? mr : nr;
+    int units = (extent + unit - 1) / unit;
+    int parts = Math.min(threads, units);
+    Parallelism.run(parts, part -> {
+      int from = (int) ((long) units * part / parts) * unit;
+      int to = Math.min(extent, (int) ((long) units * (part + 1) / parts) * unit);
+      if (from >= to) {
+        return;
+      }
+      if (byRows) {
+        int subA = transA ? aOff + from : aOff + from * lda;
+        blocked(transA, transB, to - from, n, k, a, subA, lda, b, bOff, ldb, c, cOff + from * n, n);
+      } else {
+        int subB = transB ? bOff + from * ldb : bOff + from;
+        blocked(transA, transB, m, to - from, k, a, aOff, lda, b, subB, ldb, c, cOff + from, n);
+      }
+    });
+  }
+
+  /** The five loops around the micro-kernel, single-threaded. */
+  private void blocked(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+      double[] c, int cOff, int ldc) {
+    double[][] buffers = scratch.get();
+    double[] packedA = buffers[0];
+    double[] edge = buffers[2];
+    int ncMax = (Math.min(NC, n) + nr - 1) / nr * nr;
+    if (buffers[1].length < ncMax * KC) {
+      buffers[1] = new double[ncMax * KC];
+    }
+    double[] packedB = buffers[1];
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        boolean accumulate = pc > 0;
+        packB(transB, kc, nc, b, bOff, ldb, pc, jc, packedB);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = Math.min(MC, m - ic);
+          packA(transA, mc, kc, a, aOff, lda, ic, pc, packedA);
+          for (int jr = 0; jr < nc; jr += nr) {
+            int nEff = Math.min(nr, nc - jr);
+            int pbOff = jr * kc;
+            for (int ir = 0; ir < mc; ir += mr) {
+              int mEff = Math.min(mr, mc - ir);
+              int paOff = ir * kc;
+              int cTile = cOff + (ic + ir) * ldc + jc + jr;
+              if (mEff == mr && nEff == nr) {
+                micro.tile(kc, packedA, paOff, packedB, pbOff, c, cTile, ldc, accumulate);
+              } else {
+                // Ragged edge: compute the full tile (the panels are zero-padded) into a scratch
+                // tile, then copy the part that exists.
+                micro.tile(kc, packedA, paOff, packedB, pbOff, edge, 0, nr, false);
+                for (int r = 0; r < mEff; r++) {
+                  int row = cTile + r * ldc;
+                  for (int q = 0; q < nEff; q++) {
+                    c[row + q] = accumulate ? c[row + q] + edge[r * nr + q] : edge[r * nr + q];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs op(A)[ic..ic+mc, pc..pc+kc] as MR-row slivers, each stored column by column
+   * ({@code sliver[p·MR + r]}), zero-padding the last sliver's missing rows.
+   */
+  private void packA(boolean transA, int mc, int kc, double[] a, int aOff, int lda,
+      int ic, int pc, double[] dst) {
+    for (int s = 0; s < mc; s += mr) {
+      int rows = Math.min(mr, mc - s);
+      int base = s * kc;
+      if (!transA) {
+        // Rows of A are contiguous: read along each row, write with stride MR.
+        for (int r = 0; r < rows; r++) {
+          int src = aOff + (ic + s + r) * lda + pc;
+          for (int p = 0; p < kc; p++) {
+            dst[base + p * mr + r] = a[src + p];
+          }
+        }
+      } else {
+        // A is stored transposed, so op(A)'s columns are contiguous: copy MR values per p.
+        for (int p = 0; p < kc; p++) {
+          System.arraycopy(a, aOff + (pc + p) * lda + ic + s, dst, base + p * mr, rows);
+        }
+      }
+      if (rows < mr) {
+        for (int p = 0; p < kc; p++) {
+          java.util.Arrays.fill(dst, base + p * mr + rows, base + (p + 1) * mr, 0.0);
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs op(B)[pc..pc+kc, jc..jc+nc] as NR-column slivers, each stored row by row
+   * ({@code sliver[p·NR + c]}), zero-padding the last sliver's missing columns.
+   */
+  private void packB(boolean transB, int kc, int nc, double[] b, int bOff, int ldb,
+      int pc, int jc, double[] dst) {
+    for (int s = 0; s < nc; s += nr) {
+      int cols = Math.min(nr, nc - s);
+      int base = s * kc;
+      if (!transB) {
+        for (int p = 0; p < kc; p++) {
+          System.arraycopy(b, bOff + (pc + p) * ldb + jc + s, dst, base + p * nr, cols);
+        }
+      } else {
+        for (int q = 0; q < cols; q++) {
+          int src = bOff + (jc + s + q) * ldb + pc;
+          for (int p = 0; p < kc; p++) {
+            dst[base + p * nr + q] = b[src + p];
+          }
+        }
+      }
+      if (cols < nr) {
+        for (int p = 0; p < kc; p++) {
+          java.util.Arrays.fill(dst, base + p * nr + cols, base + (p + 1) * nr, 0.0);
+        }
+      }
+    }
+  }
+}

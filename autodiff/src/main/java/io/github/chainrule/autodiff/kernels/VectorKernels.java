@@ -1,0 +1,351 @@
+package io.github.chainrule.autodiff.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API twin of {@link JavaKernels}, after Lucene's {@code PanamaVectorUtilSupport}:
+ * loops run to {@code SPECIES.loopBound(n)} in whole vectors, reductions keep several independent
+ * accumulators, and the rest is finished by a vector tail and then a scalar tail. Only
+ * {@link KernelProvider} creates it, reflectively, so nothing links against the incubator module
+ * unless it is present.
+ *
+ * <p>What is vectorised: the arithmetic that IEEE 754 defines exactly (add, sub, mul, div, sqrt,
+ * neg, abs, min, max, comparisons), so results are bit-for-bit those of the plain kernels; sums,
+ * dots and GEMM, which differ from the plain kernels only by the order of additions and by fused
+ * multiply-adds. Transcendental functions (exp, log, tanh, sin, …) stay with {@code Math}: the
+ * Vector API's versions may differ by an ulp from {@code Math}'s, which would make results depend
+ * on whether SIMD was enabled, and where the JDK has no SVML stubs they are slower than the scalar
+ * loop.
+ */
+public final class VectorKernels extends JavaKernels {
+  private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+  private static final int L = SPECIES.length();
+
+  private final PackedGemm gemm = new PackedGemm(new FmaTile(), this);
+
+  /**
+   * @throws UnsupportedOperationException where the preferred vector holds fewer than 4 doubles:
+   *     there, the provider falls back to the plain kernels, which are as fast
+   */
+  public VectorKernels() {
+    if (L < 4) {
+      throw new UnsupportedOperationException("preferred vector holds " + L + " doubles; "
+          + "SIMD pays from 4 (AVX2) up");
+    }
+  }
+
+  @Override
+  public String name() {
+    return "vector";
+  }
+
+  // ---------------------------------------------------------------- elementwise maps
+
+  @Override
+  public void unary(Unary f, double param, double[] x, int xOff, double[] out, int outOff, int n) {
+    switch (f) {
+      case NEG:
+      case ABS:
+      case SQUARE:
+      case SQRT:
+      case RELU:
+      case STEP:
+      case LEAKY_RELU:
+      case LEAKY_STEP:
+        break;
+      case POW:
+        if (param == 2.0) {
+          unary(Unary.SQUARE, 0, x, xOff, out, outOff, n);
+          return;
+        }
+        super.unary(f, param, x, xOff, out, outOff, n);
+        return;
+      default:
+        super.unary(f, param, x, xOff, out, outOff, n);
+        return;
+    }
+    DoubleVector zero = DoubleVector.zero(SPECIES);
+    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector alpha = DoubleVector.broadcast(SPECIES, param);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    // No unrolling here: maps have no loop-carried dependency, so the out-of-order core already
+    // overlaps iterations; unrolling only grew the code in measurements.
+    for (; i < bound; i += L) {
+      DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
+      DoubleVector r;
+      switch (f) {
+        case NEG: r = v.neg(); break;
+        case ABS: r = v.abs(); break;
+        case SQUARE: r = v.mul(v); break;
+        case SQRT: r = v.sqrt(); break;
+        // Blend on x > 0 rather than max(x, 0): it maps NaN to 0 exactly as the scalar
+        // definition does, where max would keep the NaN.
+        case RELU: r = zero.blend(v, v.compare(VectorOperators.GT, 0.0)); break;
+        case STEP: r = zero.blend(one, v.compare(VectorOperators.GT, 0.0)); break;
+        case LEAKY_RELU: r = v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0.0)); break;
+        case LEAKY_STEP: r = alpha.blend(one, v.compare(VectorOperators.GT, 0.0)); break;
+        default: throw new AssertionError(f);
+      }
+      r.intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = f.apply(x[xOff + i], param);
+    }
+  }
+
+  @Override
+  public void binary(Binary f, double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n) {
+    VectorOperators.Binary op = operator(f);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; i < bound; i += L) {
+      DoubleVector va = DoubleVector.fromArray(SPECIES, a, aOff + i);
+      DoubleVector vb = DoubleVector.fromArray(SPECIES, b, bOff + i);
+      va.lanewise(op, vb).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = f.apply(a[aOff + i], b[bOff + i]);
+    }
+  }
+
+  @Override
+  public void binaryScalarRight(Binary f, double[] a, int aOff, double b, double[] out, int outOff, int n) {
+    VectorOperators.Binary op = operator(f);
+    DoubleVector vb = DoubleVector.broadcast(SPECIES, b);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; i < bound; i += L) {
+      DoubleVector.fromArray(SPECIES, a, aOff + i).lanewise(op, vb).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = f.apply(a[aOff + i], b);
+    }
+  }
+
+  @Override
+  public void binaryScalarLeft(Binary f, double a, double[] b, int bOff, double[] out, int outOff, int n) {
+    VectorOperators.Binary op = operator(f);
+    DoubleVector va = DoubleVector.broadcast(SPECIES, a);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; i < bound; i += L) {
+      va.lanewise(op, DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = f.apply(a, b[bOff + i]);
+    }
+  }
+
+  /** The Vector API operator with the same IEEE semantics as {@link Binary#apply}. */
+  private static VectorOperators.Binary operator(Binary f) {
+    switch (f) {
+      case ADD: return VectorOperators.ADD;
+      case SUB: return VectorOperators.SUB;
+      case MUL: return VectorOperators.MUL;
+      case DIV: return VectorOperators.DIV;
+      // Documented as Math.max/Math.min, NaN and signed zeros included; the differential test
+      // checks both.
+      case MAX: return VectorOperators.MAX;
+      case MIN: return VectorOperators.MIN;
+      default: throw new AssertionError(f);
+    }
+  }
+
+  @Override
+  public void addTo(double[] x, int xOff, double[] acc, int accOff, int n) {
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; i < bound; i += L) {
+      DoubleVector.fromArray(SPECIES, acc, accOff + i)
+          .add(DoubleVector.fromArray(SPECIES, x, xOff + i))
+          .intoArray(acc, accOff + i);
+    }
+    for (; i < n; i++) {
+      acc[accOff + i] += x[xOff + i];
+    }
+  }
+
+  @Override
+  public void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int n) {
+    DoubleVector va = DoubleVector.broadcast(SPECIES, alpha);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; i < bound; i += L) {
+      DoubleVector.fromArray(SPECIES, x, xOff + i)
+          .fma(va, DoubleVector.fromArray(SPECIES, y, yOff + i))
+          .intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  @Override
+  public double sum(double[] x, int off, int n) {
+    int i = 0;
+    double s = 0;
+    if (n >= 4 * L) {
+      // Four accumulators: an add has a latency of 3-4 cycles and the core issues two per cycle,
+      // so one accumulator would leave the adders idle most of the time (Lucene unrolls the same).
+      DoubleVector s0 = DoubleVector.zero(SPECIES);
+      DoubleVector s1 = DoubleVector.zero(SPECIES);
+      DoubleVector s2 = DoubleVector.zero(SPECIES);
+      DoubleVector s3 = DoubleVector.zero(SPECIES);
+      int bound4 = n - n % (4 * L);
+      for (; i < bound4; i += 4 * L) {
+        s0 = s0.add(DoubleVector.fromArray(SPECIES, x, off + i));
+        s1 = s1.add(DoubleVector.fromArray(SPECIES, x, off + i + L));
+        s2 = s2.add(DoubleVector.fromArray(SPECIES, x, off + i + 2 * L));
+        s3 = s3.add(DoubleVector.fromArray(SPECIES, x, off + i + 3 * L));
+      }
+      // Vector tail: whole vectors left after the unrolled loop.
+      int bound = SPECIES.loopBound(n);
+      for (; i < bound; i += L) {
+        s0 = s0.add(DoubleVector.fromArray(SPECIES, x, off + i));
+      }
+      s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+    // Scalar tail (and the whole of short inputs, where setting up vectors does not pay).
+    for (; i < n; i++) {
+      s += x[off + i];
+    }
+    return s;
+  }
+
+  @Override
+  public double dot(double[] a, int aOff, double[] b, int bOff, int n) {
+    int i = 0;
+    double s = 0;
+    if (n >= 4 * L) {
+      // Four accumulators for the same reason as sum: FMA latency is 4 cycles, two issue per cycle.
+      DoubleVector s0 = DoubleVector.zero(SPECIES);
+      DoubleVector s1 = DoubleVector.zero(SPECIES);
+      DoubleVector s2 = DoubleVector.zero(SPECIES);
+      DoubleVector s3 = DoubleVector.zero(SPECIES);
+      int bound4 = n - n % (4 * L);
+      for (; i < bound4; i += 4 * L) {
+        s0 = DoubleVector.fromArray(SPECIES, a, aOff + i)
+            .fma(DoubleVector.fromArray(SPECIES, b, bOff + i), s0);
+        s1 = DoubleVector.fromArray(SPECIES, a, aOff + i + L)
+            .fma(DoubleVector.fromArray(SPECIES, b, bOff + i + L), s1);
+        s2 = DoubleVector.fromArray(SPECIES, a, aOff + i + 2 * L)
+            .fma(DoubleVector.fromArray(SPECIES, b, bOff + i + 2 * L), s2);
+        s3 = DoubleVector.fromArray(SPECIES, a, aOff + i + 3 * L)
+            .fma(DoubleVector.fromArray(SPECIES, b, bOff + i + 3 * L), s3);
+      }
+      int bound = SPECIES.loopBound(n);
+      for (; i < bound; i += L) {
+        s0 = DoubleVector.fromArray(SPECIES, a, aOff + i)
+            .fma(DoubleVector.fromArray(SPECIES, b, bOff + i), s0);
+      }
+      s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < n; i++) {
+      s = Math.fma(a[aOff + i], b[bOff + i], s);
+    }
+    return s;
+  }
+
+  @Override
+  public void sumAxis(double[] x, int xOff, int outer, int len, int inner, double[] out, int outOff) {
+    if (inner == 1) {
+      // Summing each contiguous row: a horizontal reduction per output.
+      for (int o = 0; o < outer; o++) {
+        out[outOff + o] = sum(x, xOff + o * len, len);
+      }
+      return;
+    }
+    super.sumAxis(x, xOff, outer, len, inner, out, outOff);
+  }
+
+  // ---------------------------------------------------------------- GEMM
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
+    gemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  }
+
+  /**
+   * A 6 × 2L register tile (6×16 with AVX-512): 12 vector accumulators, two vectors of B and one
+   * broadcast of A live at once, 15 of the 16 (AVX2) or 32 (AVX-512) vector registers. Per step it
+   * loads 2 vectors and broadcasts 6 scalars for 12 FMAs, so the two FMA ports, not the loads,
+   * bound it. Written out by hand: C2 keeps locals in registers but would spill an array of
+   * accumulators.
+   */
+  private static final class FmaTile implements PackedGemm.MicroKernel {
+    private static final int MR = 6;
+
+    @Override
+    public int mr() {
+      return MR;
+    }
+
+    @Override
+    public int nr() {
+      return 2 * L;
+    }
+
+    @Override
+    public void tile(int kc, double[] pa, int paOff, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc, boolean accumulate) {
+      DoubleVector c00 = DoubleVector.zero(SPECIES);
+      DoubleVector c01 = c00;
+      DoubleVector c10 = c00;
+      DoubleVector c11 = c00;
+      DoubleVector c20 = c00;
+      DoubleVector c21 = c00;
+      DoubleVector c30 = c00;
+      DoubleVector c31 = c00;
+      DoubleVector c40 = c00;
+      DoubleVector c41 = c00;
+      DoubleVector c50 = c00;
+      DoubleVector c51 = c00;
+      int ai = paOff;
+      int bi = pbOff;
+      int nr = 2 * L;
+      for (int p = 0; p < kc; p++, ai += MR, bi += nr) {
+        DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
+        DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
+        DoubleVector a = DoubleVector.broadcast(SPECIES, pa[ai]);
+        c00 = a.fma(b0, c00);
+        c01 = a.fma(b1, c01);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 1]);
+        c10 = a.fma(b0, c10);
+        c11 = a.fma(b1, c11);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 2]);
+        c20 = a.fma(b0, c20);
+        c21 = a.fma(b1, c21);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 3]);
+        c30 = a.fma(b0, c30);
+        c31 = a.fma(b1, c31);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 4]);
+        c40 = a.fma(b0, c40);
+        c41 = a.fma(b1, c41);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 5]);
+        c50 = a.fma(b0, c50);
+        c51 = a.fma(b1, c51);
+      }
+      store(c, cOff, accumulate, c00, c01);
+      store(c, cOff + ldc, accumulate, c10, c11);
+      store(c, cOff + 2 * ldc, accumulate, c20, c21);
+      store(c, cOff + 3 * ldc, accumulate, c30, c31);
+      store(c, cOff + 4 * ldc, accumulate, c40, c41);
+      store(c, cOff + 5 * ldc, accumulate, c50, c51);
+    }
+
+    private static void store(double[] c, int off, boolean accumulate, DoubleVector v0, DoubleVector v1) {
+      if (accumulate) {
+        v0 = v0.add(DoubleVector.fromArray(SPECIES, c, off));
+        v1 = v1.add(DoubleVector.fromArray(SPECIES, c, off + L));
+      }
+      v0.intoArray(c, off);
+      v1.intoArray(c, off + L);
+    }
+  }
+}
