@@ -26,11 +26,10 @@ final class PackedGemm {
     int nr();
 
     /**
-     * C[0..MR, 0..NR] (+)= Σ_p pa[p·MR + r]·pb[p·NR + c] over p in [0, kc): overwrites C when
-     * {@code accumulate} is false, adds to it otherwise.
+     * C[r, c] += Σ_p pa[p·MR + r]·pb[p·NR + c] over p in [0, kc), for the whole MR×NR tile. Always
+     * adding (the driver clears C first) keeps the tile branch-free.
      */
-    void tile(int kc, double[] pa, int paOff, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc, boolean accumulate);
+    void tile(int kc, double[] pa, int paOff, double[] pb, int pbOff, double[] c, int cOff, int ldc);
   }
 
   // Cache blocking. A KC×NR sliver of B (256·16·8 B = 32 KiB) is what the micro-kernel streams
@@ -150,11 +149,14 @@ final class PackedGemm {
       buffers[1] = new double[ncMax * KC];
     }
     double[] packedB = buffers[1];
+    // The tiles add into C; a memset costs one pass over C against k passes of multiply-adds.
+    for (int i = 0; i < m; i++) {
+      java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
+    }
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        boolean accumulate = pc > 0;
         packB(transB, kc, nc, b, bOff, ldb, pc, jc, packedB);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
@@ -167,15 +169,16 @@ final class PackedGemm {
               int paOff = ir * kc;
               int cTile = cOff + (ic + ir) * ldc + jc + jr;
               if (mEff == mr && nEff == nr) {
-                micro.tile(kc, packedA, paOff, packedB, pbOff, c, cTile, ldc, accumulate);
+                micro.tile(kc, packedA, paOff, packedB, pbOff, c, cTile, ldc);
               } else {
                 // Ragged edge: compute the full tile (the panels are zero-padded) into a scratch
-                // tile, then copy the part that exists.
-                micro.tile(kc, packedA, paOff, packedB, pbOff, edge, 0, nr, false);
+                // tile, then add the part that exists.
+                java.util.Arrays.fill(edge, 0.0);
+                micro.tile(kc, packedA, paOff, packedB, pbOff, edge, 0, nr);
                 for (int r = 0; r < mEff; r++) {
                   int row = cTile + r * ldc;
                   for (int q = 0; q < nEff; q++) {
-                    c[row + q] = accumulate ? c[row + q] + edge[r * nr + q] : edge[r * nr + q];
+                    c[row + q] += edge[r * nr + q];
                   }
                 }
               }
