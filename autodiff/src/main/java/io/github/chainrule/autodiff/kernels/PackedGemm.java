@@ -69,6 +69,14 @@ final class PackedGemm {
     }
     int lda = transA ? m : k;
     int ldb = transB ? k : n;
+    if (k == 1) {
+      // Outer product: op(A) is one column and op(B) one row, both contiguous whichever way they
+      // are stored, so each row of C is a scaled copy of B (batch-1 layers and their gradients).
+      for (int i = 0; i < m; i++) {
+        vectors.binaryScalarLeft(Binary.MUL, a[aOff + i], b, bOff, c, cOff + i * n, n);
+      }
+      return;
+    }
     if (n == 1) {
       // Matrix-vector: op(B) is one column, contiguous whichever way B is stored.
       if (!transA) {
