@@ -377,14 +377,16 @@ public final class Tensor {
    */
   public static Tensor apply(Op op, Tensor... inputs) {
     Tensor out = op.forward(inputs);
-    if (GradMode.isEnabled()) {
-      for (Tensor in : inputs) {
-        if (in.requiresGrad) {
+    // Inputs first, grad mode second: the flag test is a field read, the mode a thread-local
+    // lookup, and in a backward pass (mode off) most inputs are constants anyway.
+    for (Tensor in : inputs) {
+      if (in.requiresGrad) {
+        if (GradMode.isEnabled()) {
           out.op = op;
           out.inputs = inputs;
           out.requiresGrad = true;
-          break;
         }
+        break;
       }
     }
     return out;
