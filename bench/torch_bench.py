@@ -19,7 +19,7 @@ from torch import nn
 
 def timed(fn, quick):
     """Mean microseconds per call, JMH style: warm-up rounds, then the mean of measured rounds."""
-    warmup_s, rounds, round_s = (0.5, 3, 0.5) if quick else (2.0, 5, 1.0)
+    warmup_s, rounds, round_s = (1.0, 3, 0.5) if quick else (3.0, 5, 1.0)
     end = time.perf_counter() + warmup_s
     while time.perf_counter() < end:
         fn()

@@ -50,7 +50,7 @@ public final class Benchmarks {
   @State(Scope.Thread)
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 1)
+  @Warmup(iterations = 5, time = 1)
   @Measurement(iterations = 5, time = 1)
   @Fork(value = 1, jvmArgsAppend = {ADD_VECTOR, HEAP, HEAP_MAX, PRE_TOUCH})
   public static class Matmul {
@@ -83,7 +83,7 @@ public final class Benchmarks {
   @State(Scope.Thread)
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 1)
+  @Warmup(iterations = 5, time = 1)
   @Measurement(iterations = 5, time = 1)
   @Fork(value = 1, jvmArgsAppend = {ADD_VECTOR, HEAP, HEAP_MAX, PRE_TOUCH})
   public static class Peak {
@@ -120,7 +120,7 @@ public final class Benchmarks {
   @State(Scope.Thread)
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 1)
+  @Warmup(iterations = 5, time = 1)
   @Measurement(iterations = 5, time = 1)
   @Fork(value = 1, jvmArgsAppend = {ADD_VECTOR, HEAP, HEAP_MAX, PRE_TOUCH})
   public static class Elementwise {
@@ -159,7 +159,7 @@ public final class Benchmarks {
   @State(Scope.Thread)
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 1)
+  @Warmup(iterations = 5, time = 1)
   @Measurement(iterations = 5, time = 1)
   @Fork(value = 1, jvmArgsAppend = {ADD_VECTOR, HEAP, HEAP_MAX, PRE_TOUCH})
   public static class Mlp {
@@ -189,7 +189,7 @@ public final class Benchmarks {
   @State(Scope.Thread)
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 1)
+  @Warmup(iterations = 5, time = 1)
   @Measurement(iterations = 5, time = 1)
   @Fork(value = 1, jvmArgsAppend = {ADD_VECTOR, HEAP, HEAP_MAX, PRE_TOUCH})
   public static class WideSgd {
@@ -211,7 +211,7 @@ public final class Benchmarks {
   @State(Scope.Thread)
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 1)
+  @Warmup(iterations = 5, time = 1)
   @Measurement(iterations = 5, time = 1)
   @Fork(value = 1, jvmArgsAppend = {ADD_VECTOR, BIG_HEAP, BIG_HEAP_MAX, PRE_TOUCH})
   public static class Micrograd {
@@ -232,7 +232,7 @@ public final class Benchmarks {
   @State(Scope.Thread)
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 1)
+  @Warmup(iterations = 5, time = 1)
   @Measurement(iterations = 5, time = 1)
   @Fork(value = 1, jvmArgsAppend = {ADD_VECTOR, BIG_HEAP, BIG_HEAP_MAX, PRE_TOUCH})
   public static class ScalarGraph {

@@ -161,13 +161,19 @@ final class PackedGemm {
     for (int i = 0; i < m; i++) {
       java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
     }
+    // Equal blocks rather than full blocks plus a remainder: k = 784 as 4 × 196 rather than
+    // 3 × 256 + 16, whose thin last block pays a whole round of packing for little arithmetic;
+    // m = 128 as 2 × 64 rather than 96 + 32.
+    int kBlock = (k + ((k + KC - 1) / KC) - 1) / ((k + KC - 1) / KC);
+    int mBlocks = (m + MC - 1) / MC;
+    int mBlock = ((m + mBlocks - 1) / mBlocks + mr - 1) / mr * mr;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
-      for (int pc = 0; pc < k; pc += KC) {
-        int kc = Math.min(KC, k - pc);
+      for (int pc = 0; pc < k; pc += kBlock) {
+        int kc = Math.min(kBlock, k - pc);
         packB(transB, kc, nc, b, bOff, ldb, pc, jc, packedB);
-        for (int ic = 0; ic < m; ic += MC) {
-          int mc = Math.min(MC, m - ic);
+        for (int ic = 0; ic < m; ic += mBlock) {
+          int mc = Math.min(mBlock, m - ic);
           packA(transA, mc, kc, a, aOff, lda, ic, pc, packedA);
           for (int jr = 0; jr < nc; jr += nr) {
             int nEff = Math.min(nr, nc - jr);
