@@ -28,15 +28,46 @@ def find(jmh, name, **params):
     return None
 
 
+def markdown(result):
+    """The table of a results JSON as Markdown, for bench/RESULTS.md."""
+    m = result["meta"]
+    lines = [f"{m['java_vm']} ({m['java_version']}), {m['kernels']} kernels with {m['vector_lanes']} "
+             f"double lanes; {m['date']}{', quick mode' if m.get('quick') else ''}", "",
+             "| workload | chainrule | torch | ratio | unit |", "|---|---:|---:|---:|---|"]
+    for r in result["rows"]:
+        def v(x):
+            return "-" if x is None else (f"{x:.1f}" if x < 1e5 else f"{x:.0f}")
+        ratio = "-" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        lines.append(f"| {r['workload']} | {v(r['chainrule'])} | {v(r['torch'])} | {ratio} | {r['unit']} |")
+    sc = result.get("scaling_2_threads") or {}
+    if sc.get("chainrule"):
+        lines.append("")
+        lines.append(f"Two threads on MLP 784-512-512-10: chainrule {sc['chainrule']:.2f}x"
+                     + (f", torch {sc['torch']:.2f}x" if sc.get("torch") else "") + ".")
+    f = result.get("scalar_node")
+    if f:
+        lines.append(f"Scalar node: {f['retained_bytes_per_node']:.0f} B retained "
+                     f"({f['retained_bytes_per_node_with_grads']:.0f} B once it holds its gradient); "
+                     f"{f['allocated_bytes_per_node_build']:.0f} B allocated to build it, "
+                     f"{f['allocated_bytes_per_node_backward']:.0f} B during backward.")
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--jmh", nargs="+", required=True)
-    ap.add_argument("--torch1", required=True)
+    ap.add_argument("--markdown", help="print a results JSON written earlier as a Markdown table")
+    ap.add_argument("--jmh", nargs="+")
+    ap.add_argument("--torch1")
     ap.add_argument("--torch2")
     ap.add_argument("--footprint")
-    ap.add_argument("--meta", required=True, help="JSON with machine and JDK facts")
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--meta", help="JSON with machine and JDK facts")
+    ap.add_argument("--out")
     a = ap.parse_args()
+    if a.markdown:
+        print(markdown(json.load(open(a.markdown))))
+        return 0
+    if not (a.jmh and a.torch1 and a.meta and a.out):
+        ap.error("--jmh, --torch1, --meta and --out are needed to build a table")
 
     jmh = {}
     for path in a.jmh:

@@ -118,13 +118,15 @@ final class PackedGemm {
   }
 
   /**
-   * Splits C into row bands (or column bands when it is short and wide), one per thread. Each
-   * thread packs its own panels: B is packed once per thread rather than shared, which costs
-   * k·n copies per thread against m·n·k/threads multiply-adds, and needs no barrier.
+   * Splits C into bands, one per thread, each thread packing its own panels (no sharing, no
+   * barrier). The band direction decides what is packed twice: row bands each pack all of B (k·n
+   * copies per thread), column bands all of A (m·k). So rows when m ≥ n, columns otherwise. For a
+   * training batch (128×784·784×512) row bands spent as long packing B as multiplying, and two
+   * threads ran no faster than one.
    */
   private void parallel(int threads, boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff) {
-    boolean byRows = m >= n || m >= threads * 4 * mr;
+    boolean byRows = m >= n;
     int extent = byRows ? m : n;
     int unit = byRows ? mr : nr;
     int units = (extent + unit - 1) / unit;
