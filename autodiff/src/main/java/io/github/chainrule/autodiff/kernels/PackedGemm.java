@@ -118,8 +118,8 @@ final class PackedGemm {
   }
 
   /**
-   * Splits C into bands, one per thread, each thread packing its own panels (no sharing, no
-   * barrier). The band direction decides what is packed twice: row bands each pack all of B (k·n
+   * Splits C into bands that the threads take in turn, each thread packing its own panels (no
+   * sharing, no barrier). The band direction decides what is packed twice: row bands each pack all of B (k·n
    * copies per thread), column bands all of A (m·k). So rows when m ≥ n, columns otherwise. For a
    * training batch (128×784·784×512) row bands spent as long packing B as multiplying, and two
    * threads ran no faster than one.
@@ -130,19 +130,27 @@ final class PackedGemm {
     int extent = byRows ? m : n;
     int unit = byRows ? mr : nr;
     int units = (extent + unit - 1) / unit;
-    int parts = Math.min(threads, units);
+    // More bands than threads, handed out first come first served: on a shared machine one
+    // thread may lose its core for a while, and with one fixed band per thread the product would
+    // wait for the slowest (two threads measured slower than one when another process held the
+    // second core). Bands of at least 8 tiles keep the repacking of the shared operand small.
+    int bands = Math.max(1, Math.min(threads * 4, units / 8));
+    int parts = Math.min(threads, bands);
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     Parallelism.run(parts, part -> {
-      int from = (int) ((long) units * part / parts) * unit;
-      int to = Math.min(extent, (int) ((long) units * (part + 1) / parts) * unit);
-      if (from >= to) {
-        return;
-      }
-      if (byRows) {
-        int subA = transA ? aOff + from : aOff + from * lda;
-        blocked(transA, transB, to - from, n, k, a, subA, lda, b, bOff, ldb, c, cOff + from * n, n);
-      } else {
-        int subB = transB ? bOff + from * ldb : bOff + from;
-        blocked(transA, transB, m, to - from, k, a, aOff, lda, b, subB, ldb, c, cOff + from, n);
+      for (int band = next.getAndIncrement(); band < bands; band = next.getAndIncrement()) {
+        int from = (int) ((long) units * band / bands) * unit;
+        int to = Math.min(extent, (int) ((long) units * (band + 1) / bands) * unit);
+        if (from >= to) {
+          continue;
+        }
+        if (byRows) {
+          int subA = transA ? aOff + from : aOff + from * lda;
+          blocked(transA, transB, to - from, n, k, a, subA, lda, b, bOff, ldb, c, cOff + from * n, n);
+        } else {
+          int subB = transB ? bOff + from * ldb : bOff + from;
+          blocked(transA, transB, m, to - from, k, a, aOff, lda, b, subB, ldb, c, cOff + from, n);
+        }
       }
     });
   }
