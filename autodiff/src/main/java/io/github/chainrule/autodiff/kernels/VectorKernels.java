@@ -496,7 +496,7 @@ public final class VectorKernels extends JavaKernels {
     }
 
     @Override
-    public void tile(int kc, double[] pa, int paOff, double[] pb, int pbOff,
+    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
         double[] c, int cOff, int ldc) {
       // The accumulators start from C (cleared by the driver) and end in it: no separate
       // store helper, whose calls pushed this method past C2's NodeCountInliningCutoff, left
@@ -520,31 +520,38 @@ public final class VectorKernels extends JavaKernels {
       int ai = paOff;
       int bi = pbOff;
       int nr = 2 * L;
-      for (int p = 0; p < kc; p++, ai += MR, bi += nr) {
+      int o1 = 1 * rs;
+      int o2 = 2 * rs;
+      int o3 = 3 * rs;
+      int o4 = 4 * rs;
+      int o5 = 5 * rs;
+      int o6 = 6 * rs;
+      int o7 = 7 * rs;
+      for (int p = 0; p < kc; p++, ai += cs, bi += nr) {
         DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
         DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
         DoubleVector a = DoubleVector.broadcast(SPECIES, pa[ai]);
         c00 = a.fma(b0, c00);
         c01 = a.fma(b1, c01);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 1]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o1]);
         c10 = a.fma(b0, c10);
         c11 = a.fma(b1, c11);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 2]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o2]);
         c20 = a.fma(b0, c20);
         c21 = a.fma(b1, c21);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 3]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o3]);
         c30 = a.fma(b0, c30);
         c31 = a.fma(b1, c31);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 4]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o4]);
         c40 = a.fma(b0, c40);
         c41 = a.fma(b1, c41);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 5]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o5]);
         c50 = a.fma(b0, c50);
         c51 = a.fma(b1, c51);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 6]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o6]);
         c60 = a.fma(b0, c60);
         c61 = a.fma(b1, c61);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 7]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o7]);
         c70 = a.fma(b0, c70);
         c71 = a.fma(b1, c71);
       }
@@ -585,7 +592,7 @@ public final class VectorKernels extends JavaKernels {
     }
 
     @Override
-    public void tile(int kc, double[] pa, int paOff, double[] pb, int pbOff,
+    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
         double[] c, int cOff, int ldc) {
       // The accumulators start from C (cleared by the driver) and end in it: no separate
       // store helper, whose calls pushed this method past C2's NodeCountInliningCutoff, left
@@ -605,25 +612,30 @@ public final class VectorKernels extends JavaKernels {
       int ai = paOff;
       int bi = pbOff;
       int nr = 2 * L;
-      for (int p = 0; p < kc; p++, ai += MR, bi += nr) {
+      int o1 = 1 * rs;
+      int o2 = 2 * rs;
+      int o3 = 3 * rs;
+      int o4 = 4 * rs;
+      int o5 = 5 * rs;
+      for (int p = 0; p < kc; p++, ai += cs, bi += nr) {
         DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
         DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
         DoubleVector a = DoubleVector.broadcast(SPECIES, pa[ai]);
         c00 = a.fma(b0, c00);
         c01 = a.fma(b1, c01);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 1]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o1]);
         c10 = a.fma(b0, c10);
         c11 = a.fma(b1, c11);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 2]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o2]);
         c20 = a.fma(b0, c20);
         c21 = a.fma(b1, c21);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 3]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o3]);
         c30 = a.fma(b0, c30);
         c31 = a.fma(b1, c31);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 4]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o4]);
         c40 = a.fma(b0, c40);
         c41 = a.fma(b1, c41);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 5]);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o5]);
         c50 = a.fma(b0, c50);
         c51 = a.fma(b1, c51);
       }
