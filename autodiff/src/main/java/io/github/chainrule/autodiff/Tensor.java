@@ -113,12 +113,18 @@ public final class Tensor {
    * kernels, ops and loaders that have just produced the array.
    */
   public static Tensor wrap(double[] values, int... shape) {
+    // Messages are built only on failure: wrap runs once per op, and formatting the shape eagerly
+    // was a measurable share of a scalar graph's cost.
     for (int d : shape) {
-      checkArgument(d >= 0, "shape %s has a negative dimension", Shape.format(shape));
+      if (d < 0) {
+        throw new IllegalArgumentException("shape " + Shape.format(shape) + " has a negative dimension");
+      }
     }
     int n = Shape.numel(shape);
-    checkArgument(values.length == n, "%s values do not fill shape %s, which holds %s",
-        values.length, Shape.format(shape), n);
+    if (values.length != n) {
+      throw new IllegalArgumentException(values.length + " values do not fill shape "
+          + Shape.format(shape) + ", which holds " + n);
+    }
     return new Tensor(values, shape.length == 0 ? Shape.SCALAR : shape);
   }
 
@@ -376,14 +382,16 @@ public final class Tensor {
     if (AnomalyMode.active()) {
       AnomalyMode.checkForward(op, inputs, out);
     }
-    if (GradMode.isEnabled()) {
-      for (Tensor in : inputs) {
-        if (in.requiresGrad) {
+    // Inputs first, grad mode second: the flag test is a field read, the mode a thread-local
+    // lookup, and in a backward pass (mode off) most inputs are constants anyway.
+    for (Tensor in : inputs) {
+      if (in.requiresGrad) {
+        if (GradMode.isEnabled()) {
           out.op = op;
           out.inputs = inputs;
           out.requiresGrad = true;
-          break;
         }
+        break;
       }
     }
     return out;

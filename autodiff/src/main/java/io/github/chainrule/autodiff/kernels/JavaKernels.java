@@ -105,37 +105,60 @@ public class JavaKernels implements Kernels {
   }
 
   @Override
+  public void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int n) {
+    // Fused, like the SIMD twin, so both give the same bits; HotSpot vectorises Math.fma loops.
+    for (int i = 0; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+  }
+
+  @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
-    java.util.Arrays.fill(c, cOff, cOff + m * n, 0.0);
-    // i-p-j order keeps the innermost loop streaming over contiguous rows of B and C whenever B is
-    // not transposed; the transposed-B case is a dot product of two contiguous rows instead.
-    for (int i = 0; i < m; i++) {
-      int cRow = cOff + i * n;
-      if (!transB) {
-        for (int p = 0; p < k; p++) {
-          double aip = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
-          if (aip == 0.0) {
-            continue;
-          }
-          int bRow = bOff + p * n;
-          for (int j = 0; j < n; j++) {
-            c[cRow + j] += aip * b[bRow + j];
-          }
-        }
-      } else {
-        for (int j = 0; j < n; j++) {
-          int bRow = bOff + j * k;
-          double s = 0;
-          if (transA) {
-            for (int p = 0; p < k; p++) s += a[aOff + p * m + i] * b[bRow + p];
-          } else {
-            int aRow = aOff + i * k;
-            for (int p = 0; p < k; p++) s += a[aRow + p] * b[bRow + p];
-          }
-          c[cRow + j] = s;
-        }
+    gemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  }
+
+  private final PackedGemm gemm = new PackedGemm(new ScalarTile(), this);
+
+  /**
+   * A 4×4 register tile in scalars: 16 independent accumulators hide the add latency, and each
+   * step reads 8 packed values for 16 multiply-adds. HotSpot does not vectorise it (SuperWord
+   * works on loops over arrays, not on locals), which is what {@code VectorKernels} adds.
+   */
+  private static final class ScalarTile implements PackedGemm.MicroKernel {
+    @Override
+    public int mr() {
+      return 4;
+    }
+
+    @Override
+    public int nr() {
+      return 4;
+    }
+
+    @Override
+    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc) {
+      double c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      double c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      double c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      double c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (int p = 0; p < kc; p++) {
+        int ai = paOff + p * cs;
+        int bi = pbOff + p * 4;
+        double a0 = pa[ai], a1 = pa[ai + rs], a2 = pa[ai + 2 * rs], a3 = pa[ai + 3 * rs];
+        double b0 = pb[bi], b1 = pb[bi + 1], b2 = pb[bi + 2], b3 = pb[bi + 3];
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
       }
+      store(c, cOff, c00, c01, c02, c03);
+      store(c, cOff + ldc, c10, c11, c12, c13);
+      store(c, cOff + 2 * ldc, c20, c21, c22, c23);
+      store(c, cOff + 3 * ldc, c30, c31, c32, c33);
+    }
+
+    private static void store(double[] c, int off, double v0, double v1, double v2, double v3) {
+      c[off] += v0; c[off + 1] += v1; c[off + 2] += v2; c[off + 3] += v3;
     }
   }
 }

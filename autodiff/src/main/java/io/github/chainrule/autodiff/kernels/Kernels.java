@@ -42,6 +42,9 @@ public interface Kernels {
   /** Σ a[i]·b[i]. */
   double dot(double[] a, int aOff, double[] b, int bOff, int n);
 
+  /** y[i] += alpha·x[i]: the SGD update, and the matrix-vector paths' inner loop. */
+  void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int n);
+
   /**
    * Sum over the middle axis of a contiguous {@code [outer, len, inner]} block:
    * out[o·inner + i] = Σ_j x[xOff + (o·len + j)·inner + i]. Overwrites {@code out}.
@@ -51,6 +54,9 @@ public interface Kernels {
   /**
    * C = op(A)·op(B), overwriting C (m×n, row-major, leading dimension n). op(A) is m×k: A is stored
    * m×k, or k×m when {@code transA}. op(B) is k×n: B is stored k×n, or n×k when {@code transB}.
+   * Transposed operands are read in place, never copied out transposed. Products of at least
+   * {@link Parallelism#GEMM_PARALLEL_MIN_WORK} multiply-adds use {@link Parallelism#threads()}
+   * threads.
    */
   void gemm(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, double[] b, int bOff, double[] c, int cOff);

@@ -85,6 +85,9 @@ public final class Elementwise {
 
   /** f applied to every element of x: a new tensor, no graph. */
   public static Tensor map(Unary f, double param, Tensor x) {
+    if (x.rank() == 0) {
+      return Tensor.scalar(f.apply(x.data()[0], param));
+    }
     double[] out = new double[x.size()];
     K.unary(f, param, x.data(), 0, out, 0, out.length);
     return Tensor.wrap(out, x.shapeRef());
@@ -95,6 +98,10 @@ public final class Elementwise {
    * call per row; the outer axes by an odometer, so no index arithmetic runs per element.
    */
   public static Tensor map2(String op, Binary f, Tensor a, Tensor b) {
+    if (a.rank() == 0 && b.rank() == 0) {
+      // Scalar graphs (micrograd style) are made of these: skip broadcasting and kernel dispatch.
+      return Tensor.scalar(f.apply(a.data()[0], b.data()[0]));
+    }
     int[] shape = Shape.broadcast(op, a, b);
     double[] out = new double[Shape.numel(shape)];
     double[] x = a.data();

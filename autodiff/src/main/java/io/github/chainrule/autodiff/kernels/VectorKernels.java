@@ -1,0 +1,656 @@
+package io.github.chainrule.autodiff.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API twin of {@link JavaKernels}, after Lucene's {@code PanamaVectorUtilSupport}:
+ * loops run to {@code SPECIES.loopBound(n)} in whole vectors, reductions keep several independent
+ * accumulators, and the rest is finished by a vector tail and then a scalar tail. Only
+ * {@link KernelProvider} creates it, reflectively, so nothing links against the incubator module
+ * unless it is present.
+ *
+ * <p>What is vectorised: the arithmetic that IEEE 754 defines exactly (add, sub, mul, div, sqrt,
+ * neg, abs, min, max, comparisons), so results are bit-for-bit those of the plain kernels; sums,
+ * dots and GEMM, which differ from the plain kernels only by the order of additions and by fused
+ * multiply-adds. Transcendental functions (exp, log, tanh, sin, …) stay with {@code Math}: the
+ * Vector API's versions may differ by an ulp from {@code Math}'s, which would make results depend
+ * on whether SIMD was enabled, and where the JDK has no SVML stubs they are slower than the scalar
+ * loop.
+ */
+public final class VectorKernels extends JavaKernels {
+  private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+  private static final int L = SPECIES.length();
+
+  // AVX-512 (8 doubles per vector) has 32 vector registers, room for the taller tile.
+  private final PackedGemm gemm =
+      new PackedGemm(L >= 8 ? new FmaTile8() : new FmaTile6(), this);
+
+  /**
+   * @throws UnsupportedOperationException where the preferred vector holds fewer than 4 doubles:
+   *     there, the provider falls back to the plain kernels, which are as fast
+   */
+  public VectorKernels() {
+    if (L < 4) {
+      throw new UnsupportedOperationException("preferred vector holds " + L + " doubles; "
+          + "SIMD pays from 4 (AVX2) up");
+    }
+  }
+
+  @Override
+  public String name() {
+    return "vector";
+  }
+
+  // ---------------------------------------------------------------- elementwise maps
+  //
+  // One loop per operation, each naming its operation as a constant: C2 intrinsifies a lanewise
+  // operation only when the operator is a compile-time constant. A loop over a variable operator
+  // (lanewise(op, v) with op from a switch) falls back to the API's boxed Java path, and measured
+  // slower than the scalar loop. Inputs shorter than one vector go straight to the scalar loop.
+  // No unrolling: maps have no loop-carried dependency, so the core already overlaps iterations.
+
+  /** True if {@code f} is exactly rounded (or exact), so a vector lane gives the scalar's bits. */
+  private static boolean vectorisable(Unary f) {
+    switch (f) {
+      case NEG:
+      case ABS:
+      case SQUARE:
+      case SQRT:
+      case RELU:
+      case STEP:
+      case LEAKY_RELU:
+      case LEAKY_STEP:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  @Override
+  public void unary(Unary f, double param, double[] x, int xOff, double[] out, int outOff, int n) {
+    if (f == Unary.POW && param == 2.0) {
+      f = Unary.SQUARE;
+    }
+    if (n < L || !vectorisable(f)) {
+      super.unary(f, param, x, xOff, out, outOff, n);
+      return;
+    }
+    DoubleVector zero = DoubleVector.zero(SPECIES);
+    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector alpha = DoubleVector.broadcast(SPECIES, param);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    // RELU and the steps blend on x > 0 rather than taking max(x, 0): the comparison is false for
+    // NaN, which maps NaN to 0 exactly as the scalar definition does, where max would keep it.
+    switch (f) {
+      case NEG:
+        for (; i < bound; i += L) {
+          DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
+          v.neg().intoArray(out, outOff + i);
+        }
+        break;
+      case ABS:
+        for (; i < bound; i += L) {
+          DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
+          v.abs().intoArray(out, outOff + i);
+        }
+        break;
+      case SQUARE:
+        for (; i < bound; i += L) {
+          DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
+          v.mul(v).intoArray(out, outOff + i);
+        }
+        break;
+      case SQRT:
+        for (; i < bound; i += L) {
+          DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
+          v.sqrt().intoArray(out, outOff + i);
+        }
+        break;
+      case RELU:
+        for (; i < bound; i += L) {
+          DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
+          zero.blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(out, outOff + i);
+        }
+        break;
+      case STEP:
+        for (; i < bound; i += L) {
+          DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
+          zero.blend(one, v.compare(VectorOperators.GT, 0.0)).intoArray(out, outOff + i);
+        }
+        break;
+      case LEAKY_RELU:
+        for (; i < bound; i += L) {
+          DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
+          v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(out, outOff + i);
+        }
+        break;
+      case LEAKY_STEP:
+        for (; i < bound; i += L) {
+          DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
+          alpha.blend(one, v.compare(VectorOperators.GT, 0.0)).intoArray(out, outOff + i);
+        }
+        break;
+      default:
+        throw new AssertionError(f);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = f.apply(x[xOff + i], param);
+    }
+  }
+
+  // MAX and MIN: the Vector API documents them as Math.max and Math.min, NaN and signed zeros
+  // included; the differential test checks both.
+
+  @Override
+  public void binary(Binary f, double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n) {
+    if (n < L) {
+      super.binary(f, a, aOff, b, bOff, out, outOff, n);
+      return;
+    }
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    switch (f) {
+      case ADD:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i)
+              .add(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      case SUB:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i)
+              .sub(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      case MUL:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i)
+              .mul(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      case DIV:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i)
+              .div(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      case MAX:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i)
+              .max(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      case MIN:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i)
+              .min(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      default:
+        throw new AssertionError(f);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = f.apply(a[aOff + i], b[bOff + i]);
+    }
+  }
+
+  @Override
+  public void binaryScalarRight(Binary f, double[] a, int aOff, double b, double[] out, int outOff, int n) {
+    if (n < L) {
+      super.binaryScalarRight(f, a, aOff, b, out, outOff, n);
+      return;
+    }
+    DoubleVector vb = DoubleVector.broadcast(SPECIES, b);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    switch (f) {
+      case ADD:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i).add(vb).intoArray(out, outOff + i);
+        }
+        break;
+      case SUB:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i).sub(vb).intoArray(out, outOff + i);
+        }
+        break;
+      case MUL:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i).mul(vb).intoArray(out, outOff + i);
+        }
+        break;
+      case DIV:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i).div(vb).intoArray(out, outOff + i);
+        }
+        break;
+      case MAX:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i).max(vb).intoArray(out, outOff + i);
+        }
+        break;
+      case MIN:
+        for (; i < bound; i += L) {
+          DoubleVector.fromArray(SPECIES, a, aOff + i).min(vb).intoArray(out, outOff + i);
+        }
+        break;
+      default:
+        throw new AssertionError(f);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = f.apply(a[aOff + i], b);
+    }
+  }
+
+  @Override
+  public void binaryScalarLeft(Binary f, double a, double[] b, int bOff, double[] out, int outOff, int n) {
+    if (n < L) {
+      super.binaryScalarLeft(f, a, b, bOff, out, outOff, n);
+      return;
+    }
+    DoubleVector va = DoubleVector.broadcast(SPECIES, a);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    switch (f) {
+      case ADD:
+        for (; i < bound; i += L) {
+          va.add(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      case SUB:
+        for (; i < bound; i += L) {
+          va.sub(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      case MUL:
+        for (; i < bound; i += L) {
+          va.mul(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      case DIV:
+        for (; i < bound; i += L) {
+          va.div(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      case MAX:
+        for (; i < bound; i += L) {
+          va.max(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      case MIN:
+        for (; i < bound; i += L) {
+          va.min(DoubleVector.fromArray(SPECIES, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        break;
+      default:
+        throw new AssertionError(f);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = f.apply(a, b[bOff + i]);
+    }
+  }
+
+  @Override
+  public void addTo(double[] x, int xOff, double[] acc, int accOff, int n) {
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; i < bound; i += L) {
+      DoubleVector.fromArray(SPECIES, acc, accOff + i)
+          .add(DoubleVector.fromArray(SPECIES, x, xOff + i))
+          .intoArray(acc, accOff + i);
+    }
+    for (; i < n; i++) {
+      acc[accOff + i] += x[xOff + i];
+    }
+  }
+
+  @Override
+  public void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int n) {
+    DoubleVector va = DoubleVector.broadcast(SPECIES, alpha);
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; i < bound; i += L) {
+      DoubleVector.fromArray(SPECIES, x, xOff + i)
+          .fma(va, DoubleVector.fromArray(SPECIES, y, yOff + i))
+          .intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  @Override
+  public double sum(double[] x, int off, int n) {
+    int i = 0;
+    double s = 0;
+    if (n >= 4 * L) {
+      // Four accumulators: an add has a latency of 3-4 cycles and the core issues two per cycle,
+      // so one accumulator would leave the adders idle most of the time (Lucene unrolls the same).
+      DoubleVector s0 = DoubleVector.zero(SPECIES);
+      DoubleVector s1 = DoubleVector.zero(SPECIES);
+      DoubleVector s2 = DoubleVector.zero(SPECIES);
+      DoubleVector s3 = DoubleVector.zero(SPECIES);
+      int bound4 = n - n % (4 * L);
+      for (; i < bound4; i += 4 * L) {
+        s0 = s0.add(DoubleVector.fromArray(SPECIES, x, off + i));
+        s1 = s1.add(DoubleVector.fromArray(SPECIES, x, off + i + L));
+        s2 = s2.add(DoubleVector.fromArray(SPECIES, x, off + i + 2 * L));
+        s3 = s3.add(DoubleVector.fromArray(SPECIES, x, off + i + 3 * L));
+      }
+      // Vector tail: whole vectors left after the unrolled loop.
+      int bound = SPECIES.loopBound(n);
+      for (; i < bound; i += L) {
+        s0 = s0.add(DoubleVector.fromArray(SPECIES, x, off + i));
+      }
+      s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+    // Scalar tail (and the whole of short inputs, where setting up vectors does not pay).
+    for (; i < n; i++) {
+      s += x[off + i];
+    }
+    return s;
+  }
+
+  @Override
+  public double dot(double[] a, int aOff, double[] b, int bOff, int n) {
+    int i = 0;
+    double s = 0;
+    if (n >= 4 * L) {
+      // Four accumulators for the same reason as sum: FMA latency is 4 cycles, two issue per cycle.
+      DoubleVector s0 = DoubleVector.zero(SPECIES);
+      DoubleVector s1 = DoubleVector.zero(SPECIES);
+      DoubleVector s2 = DoubleVector.zero(SPECIES);
+      DoubleVector s3 = DoubleVector.zero(SPECIES);
+      int bound4 = n - n % (4 * L);
+      for (; i < bound4; i += 4 * L) {
+        s0 = DoubleVector.fromArray(SPECIES, a, aOff + i)
+            .fma(DoubleVector.fromArray(SPECIES, b, bOff + i), s0);
+        s1 = DoubleVector.fromArray(SPECIES, a, aOff + i + L)
+            .fma(DoubleVector.fromArray(SPECIES, b, bOff + i + L), s1);
+        s2 = DoubleVector.fromArray(SPECIES, a, aOff + i + 2 * L)
+            .fma(DoubleVector.fromArray(SPECIES, b, bOff + i + 2 * L), s2);
+        s3 = DoubleVector.fromArray(SPECIES, a, aOff + i + 3 * L)
+            .fma(DoubleVector.fromArray(SPECIES, b, bOff + i + 3 * L), s3);
+      }
+      int bound = SPECIES.loopBound(n);
+      for (; i < bound; i += L) {
+        s0 = DoubleVector.fromArray(SPECIES, a, aOff + i)
+            .fma(DoubleVector.fromArray(SPECIES, b, bOff + i), s0);
+      }
+      s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < n; i++) {
+      s = Math.fma(a[aOff + i], b[bOff + i], s);
+    }
+    return s;
+  }
+
+  @Override
+  public void sumAxis(double[] x, int xOff, int outer, int len, int inner, double[] out, int outOff) {
+    if (inner == 1) {
+      // Summing each contiguous row: a horizontal reduction per output.
+      for (int o = 0; o < outer; o++) {
+        out[outOff + o] = sum(x, xOff + o * len, len);
+      }
+      return;
+    }
+    super.sumAxis(x, xOff, outer, len, inner, out, outOff);
+  }
+
+  // ---------------------------------------------------------------- GEMM
+
+  /**
+   * When op(A) has at most this many rows or columns, a product skips packing: with k = 2 (a
+   * 2-input layer) or m = 2 (its weight gradient) packing, clearing C and eight-row tiles that
+   * are mostly padding cost more than the arithmetic. Measured: 100×16·16×2 in 0.67 µs direct
+   * against 1.65 µs packed, 2×100·100×16 in 0.40 against 1.33; from 16 rows and k = 16 on, the
+   * packed path wins (100×16·16×16: 2.3 against 3.0 µs).
+   */
+  private static final int SMALL_SIDE = 4;
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
+    if (!transB && m > 1 && n >= L && (k <= SMALL_SIDE || m <= SMALL_SIDE)) {
+      rowsTimesB(transA, m, n, k, a, aOff, b, bOff, c, cOff);
+      return;
+    }
+    gemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  }
+
+  /**
+   * C = op(A)·B without packing, one row of C at a time: row i of C is Σ_p A(i, p)·(row p of B),
+   * computed four vectors of columns at a time with the partial sums in registers, so C is written
+   * once. B's rows are contiguous (not transposed) and small enough to stay in L1 across rows.
+   */
+  private static void rowsTimesB(boolean transA, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
+    int rowStep = transA ? 1 : k;   // A(i, p) = a[aOff + i·rowStep + p·colStep]
+    int colStep = transA ? m : 1;
+    int n4 = n - n % (4 * L);
+    int n1 = SPECIES.loopBound(n);
+    for (int i = 0; i < m; i++) {
+      int ai = aOff + i * rowStep;
+      int ci = cOff + i * n;
+      int j = 0;
+      for (; j < n4; j += 4 * L) {
+        DoubleVector s0 = DoubleVector.zero(SPECIES);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        for (int p = 0; p < k; p++) {
+          DoubleVector x = DoubleVector.broadcast(SPECIES, a[ai + p * colStep]);
+          int bj = bOff + p * n + j;
+          s0 = x.fma(DoubleVector.fromArray(SPECIES, b, bj), s0);
+          s1 = x.fma(DoubleVector.fromArray(SPECIES, b, bj + L), s1);
+          s2 = x.fma(DoubleVector.fromArray(SPECIES, b, bj + 2 * L), s2);
+          s3 = x.fma(DoubleVector.fromArray(SPECIES, b, bj + 3 * L), s3);
+        }
+        s0.intoArray(c, ci + j);
+        s1.intoArray(c, ci + j + L);
+        s2.intoArray(c, ci + j + 2 * L);
+        s3.intoArray(c, ci + j + 3 * L);
+      }
+      for (; j < n1; j += L) {
+        DoubleVector s0 = DoubleVector.zero(SPECIES);
+        for (int p = 0; p < k; p++) {
+          s0 = DoubleVector.broadcast(SPECIES, a[ai + p * colStep])
+              .fma(DoubleVector.fromArray(SPECIES, b, bOff + p * n + j), s0);
+        }
+        s0.intoArray(c, ci + j);
+      }
+      for (; j < n; j++) {
+        double s = 0;
+        for (int p = 0; p < k; p++) {
+          s = Math.fma(a[ai + p * colStep], b[bOff + p * n + j], s);
+        }
+        c[ci + j] = s;
+      }
+    }
+  }
+
+  /**
+   * An 8 × 2L register tile (8×16 with AVX-512): 16 vector accumulators, two vectors of B and one
+   * broadcast of A live at once, 19 of the 32 AVX-512 registers. Per step it loads 2 vectors and
+   * broadcasts 8 scalars for 16 FMAs, so the two FMA pipes, not the loads, bound it. Eight rows
+   * also divide the sizes people use (64, 128, …), so fewer tiles take the ragged-edge path than
+   * with six. With AVX2's 16 registers this would spill, hence {@link FmaTile6} there. Written out
+   * by hand: C2 keeps locals in registers but would spill an array of accumulators.
+   */
+  private static final class FmaTile8 implements PackedGemm.MicroKernel {
+    private static final int MR = 8;
+
+    @Override
+    public int mr() {
+      return MR;
+    }
+
+    @Override
+    public int nr() {
+      return 2 * L;
+    }
+
+    @Override
+    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc) {
+      // The accumulators start from C (cleared by the driver) and end in it: no separate
+      // store helper, whose calls pushed this method past C2's NodeCountInliningCutoff, left
+      // the last rows' vectors boxed, and cut GEMM from 85 to 12 GFLOPS.
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
+      DoubleVector c40 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc);
+      DoubleVector c41 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc + L);
+      DoubleVector c50 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc);
+      DoubleVector c51 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc + L);
+      DoubleVector c60 = DoubleVector.fromArray(SPECIES, c, cOff + 6 * ldc);
+      DoubleVector c61 = DoubleVector.fromArray(SPECIES, c, cOff + 6 * ldc + L);
+      DoubleVector c70 = DoubleVector.fromArray(SPECIES, c, cOff + 7 * ldc);
+      DoubleVector c71 = DoubleVector.fromArray(SPECIES, c, cOff + 7 * ldc + L);
+      int ai = paOff;
+      int bi = pbOff;
+      int nr = 2 * L;
+      int o1 = 1 * rs;
+      int o2 = 2 * rs;
+      int o3 = 3 * rs;
+      int o4 = 4 * rs;
+      int o5 = 5 * rs;
+      int o6 = 6 * rs;
+      int o7 = 7 * rs;
+      for (int p = 0; p < kc; p++, ai += cs, bi += nr) {
+        DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
+        DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
+        DoubleVector a = DoubleVector.broadcast(SPECIES, pa[ai]);
+        c00 = a.fma(b0, c00);
+        c01 = a.fma(b1, c01);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o1]);
+        c10 = a.fma(b0, c10);
+        c11 = a.fma(b1, c11);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o2]);
+        c20 = a.fma(b0, c20);
+        c21 = a.fma(b1, c21);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o3]);
+        c30 = a.fma(b0, c30);
+        c31 = a.fma(b1, c31);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o4]);
+        c40 = a.fma(b0, c40);
+        c41 = a.fma(b1, c41);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o5]);
+        c50 = a.fma(b0, c50);
+        c51 = a.fma(b1, c51);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o6]);
+        c60 = a.fma(b0, c60);
+        c61 = a.fma(b1, c61);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o7]);
+        c70 = a.fma(b0, c70);
+        c71 = a.fma(b1, c71);
+      }
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
+      c60.intoArray(c, cOff + 6 * ldc);
+      c61.intoArray(c, cOff + 6 * ldc + L);
+      c70.intoArray(c, cOff + 7 * ldc);
+      c71.intoArray(c, cOff + 7 * ldc + L);
+    }
+  }
+
+  /**
+   * A 6 × 2L tile for CPUs with 16 vector registers (AVX2): 12 accumulators, two vectors of B and
+   * one broadcast of A, 15 registers.
+   */
+  private static final class FmaTile6 implements PackedGemm.MicroKernel {
+    private static final int MR = 6;
+
+    @Override
+    public int mr() {
+      return MR;
+    }
+
+    @Override
+    public int nr() {
+      return 2 * L;
+    }
+
+    @Override
+    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc) {
+      // The accumulators start from C (cleared by the driver) and end in it: no separate
+      // store helper, whose calls pushed this method past C2's NodeCountInliningCutoff, left
+      // the last rows' vectors boxed, and cut GEMM from 85 to 12 GFLOPS.
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
+      DoubleVector c40 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc);
+      DoubleVector c41 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc + L);
+      DoubleVector c50 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc);
+      DoubleVector c51 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc + L);
+      int ai = paOff;
+      int bi = pbOff;
+      int nr = 2 * L;
+      int o1 = 1 * rs;
+      int o2 = 2 * rs;
+      int o3 = 3 * rs;
+      int o4 = 4 * rs;
+      int o5 = 5 * rs;
+      for (int p = 0; p < kc; p++, ai += cs, bi += nr) {
+        DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
+        DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
+        DoubleVector a = DoubleVector.broadcast(SPECIES, pa[ai]);
+        c00 = a.fma(b0, c00);
+        c01 = a.fma(b1, c01);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o1]);
+        c10 = a.fma(b0, c10);
+        c11 = a.fma(b1, c11);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o2]);
+        c20 = a.fma(b0, c20);
+        c21 = a.fma(b1, c21);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o3]);
+        c30 = a.fma(b0, c30);
+        c31 = a.fma(b1, c31);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o4]);
+        c40 = a.fma(b0, c40);
+        c41 = a.fma(b1, c41);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + o5]);
+        c50 = a.fma(b0, c50);
+        c51 = a.fma(b1, c51);
+      }
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
+    }
+  }
+}

@@ -1,0 +1,327 @@
+package io.github.chainrule.autodiff.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The Vector API kernels against the plain-Java ones, and both against a naive reference, at sizes
+ * that straddle every vector length, unroll factor and GEMM tile edge: 0, 1, 7, 8, 9, 15, 16, 17,
+ * 63, 64, 65, 1000 and 4097.
+ *
+ * <p>Exactly-rounded operations must agree bit for bit (NaN with NaN, -0.0 with -0.0). Sums, dots
+ * and products may differ only by reassociation and fused multiply-adds, so they are compared
+ * within {@code 1e-13 · Σ|terms|}, a bound on that rounding difference.
+ */
+class KernelsDifferentialTest {
+  static final int[] SIZES = {0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000, 4097};
+  /** Every element is read at this offset, so kernels that ignore offsets fail. */
+  static final int OFF = 3;
+
+  static Kernels plain;
+  static Kernels vector;
+
+  @BeforeAll
+  static void kernels() {
+    plain = new JavaKernels();
+    try {
+      vector = new VectorKernels();
+    } catch (UnsupportedOperationException e) {
+      Assumptions.abort("no SIMD kernels on this CPU: " + e.getMessage());
+    }
+  }
+
+  /** Values with the awkward cases sprinkled in: NaN, ±0, ±∞, and both signs everywhere. */
+  static double[] values(long seed, int n) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] specials = {Double.NaN, 0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    double[] x = new double[OFF + n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rng.nextInt(11) == 0 ? specials[rng.nextInt(specials.length)] : rng.nextDouble(-4, 4);
+    }
+    return x;
+  }
+
+  static double[] finite(long seed, int n) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    return rng.doubles(n, -1, 1).toArray();
+  }
+
+  static void assertSameBits(double[] expected, double[] actual, String what) {
+    for (int i = 0; i < expected.length; i++) {
+      if (Double.compare(expected[i], actual[i]) != 0) {
+        fail(what + ": element " + i + " is " + actual[i] + ", plain Java gives " + expected[i]);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Unary.class)
+  void unaryMatchesPlainJavaBitForBit(Unary f) {
+    for (double param : new double[] {0.5, 2.0, -1.5}) {
+      for (int n : SIZES) {
+        double[] x = values(n, n);
+        double[] expected = new double[OFF + n];
+        double[] actual = new double[OFF + n];
+        plain.unary(f, param, x, OFF, expected, OFF, n);
+        vector.unary(f, param, x, OFF, actual, OFF, n);
+        assertSameBits(expected, actual, f + "(param " + param + ") n=" + n);
+      }
+    }
+  }
+
+  @Test
+  void unaryInPlaceIsAllowed() {
+    double[] x = values(5, 65);
+    double[] expected = new double[x.length];
+    plain.unary(Unary.RELU, 0, x, OFF, expected, OFF, 65);
+    vector.unary(Unary.RELU, 0, x, OFF, x, OFF, 65);
+    for (int i = OFF; i < x.length; i++) {
+      assertEquals(expected[i], x[i], 0.0, "element " + i);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Binary.class)
+  void binaryMatchesPlainJavaBitForBit(Binary f) {
+    for (int n : SIZES) {
+      double[] a = values(n, n);
+      double[] b = values(n + 100, n);
+      double[] expected = new double[OFF + n];
+      double[] actual = new double[OFF + n];
+      plain.binary(f, a, OFF, b, OFF, expected, OFF, n);
+      vector.binary(f, a, OFF, b, OFF, actual, OFF, n);
+      assertSameBits(expected, actual, f + " n=" + n);
+      for (double s : new double[] {1.5, -0.0, 0.0, Double.NaN}) {
+        plain.binaryScalarRight(f, a, OFF, s, expected, OFF, n);
+        vector.binaryScalarRight(f, a, OFF, s, actual, OFF, n);
+        assertSameBits(expected, actual, f + " with scalar right " + s + " n=" + n);
+        plain.binaryScalarLeft(f, s, b, OFF, expected, OFF, n);
+        vector.binaryScalarLeft(f, s, b, OFF, actual, OFF, n);
+        assertSameBits(expected, actual, f + " with scalar left " + s + " n=" + n);
+      }
+    }
+  }
+
+  @Test
+  void addToAndAxpyMatchPlainJavaBitForBit() {
+    for (int n : SIZES) {
+      double[] x = values(n, n);
+      double[] expected = values(n + 7, n);
+      double[] actual = expected.clone();
+      plain.addTo(x, OFF, expected, OFF, n);
+      vector.addTo(x, OFF, actual, OFF, n);
+      assertSameBits(expected, actual, "addTo n=" + n);
+      plain.axpy(-0.25, x, OFF, expected, OFF, n);
+      vector.axpy(-0.25, x, OFF, actual, OFF, n);
+      assertSameBits(expected, actual, "axpy n=" + n);
+    }
+  }
+
+  @Test
+  void sumAndDotAgreeUpToReassociation() {
+    for (int n : SIZES) {
+      double[] a = finite(n, OFF + n);
+      double[] b = finite(n + 1, OFF + n);
+      double exactSum = 0;
+      double exactDot = 0;
+      double magnitudeSum = 0;
+      double magnitudeDot = 0;
+      for (int i = OFF; i < OFF + n; i++) {
+        exactSum += a[i];
+        exactDot += a[i] * b[i];
+        magnitudeSum += Math.abs(a[i]);
+        magnitudeDot += Math.abs(a[i] * b[i]);
+      }
+      for (Kernels k : new Kernels[] {plain, vector}) {
+        assertEquals(exactSum, k.sum(a, OFF, n), 1e-13 * magnitudeSum, k.name() + " sum n=" + n);
+        assertEquals(exactDot, k.dot(a, OFF, b, OFF, n), 1e-13 * magnitudeDot, k.name() + " dot n=" + n);
+      }
+    }
+  }
+
+  @Test
+  void sumsPropagateNaNAndInfinity() {
+    for (int n : new int[] {1, 9, 65, 4097}) {
+      double[] x = finite(n, n);
+      x[n - 1] = Double.POSITIVE_INFINITY;
+      assertEquals(Double.POSITIVE_INFINITY, vector.sum(x, 0, n), "n=" + n);
+      x[n / 2] = Double.NaN;
+      assertTrue(Double.isNaN(vector.sum(x, 0, n)), "n=" + n);
+      assertTrue(Double.isNaN(vector.dot(x, 0, x, 0, n)), "n=" + n);
+    }
+  }
+
+  @Test
+  void sumAxisAgreesForEveryLayout() {
+    int[][] layouts = {{1, 0, 1}, {1, 1, 1}, {3, 17, 1}, {2, 65, 1}, {1, 4097, 1}, {4, 9, 15},
+        {2, 7, 65}, {1, 1000, 8}, {5, 1, 63}, {3, 16, 17}, {0, 4, 4}};
+    for (int[] l : layouts) {
+      int outer = l[0];
+      int len = l[1];
+      int inner = l[2];
+      double[] x = finite(len, OFF + outer * len * inner);
+      double[] expected = new double[outer * inner];
+      for (int o = 0; o < outer; o++) {
+        for (int j = 0; j < len; j++) {
+          for (int i = 0; i < inner; i++) {
+            expected[o * inner + i] += x[OFF + (o * len + j) * inner + i];
+          }
+        }
+      }
+      for (Kernels k : new Kernels[] {plain, vector}) {
+        double[] out = new double[OFF + outer * inner];
+        Arrays.fill(out, 42.0); // sumAxis overwrites, so stale values must not leak in
+        k.sumAxis(x, OFF, outer, len, inner, out, OFF);
+        for (int i = 0; i < expected.length; i++) {
+          assertEquals(expected[i], out[OFF + i], 1e-13 * len, k.name() + " sumAxis " + outer + "x"
+              + len + "x" + inner + " element " + i);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- GEMM
+
+  /** C = op(A)·op(B) by the definition, in the most obvious loops there are. */
+  static double[] naive(boolean ta, boolean tb, int m, int n, int k, double[] a, double[] b) {
+    double[] c = new double[m * n];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int p = 0; p < k; p++) {
+          double aip = ta ? a[OFF + p * m + i] : a[OFF + i * k + p];
+          double bpj = tb ? b[OFF + j * k + p] : b[OFF + p * n + j];
+          s += aip * bpj;
+        }
+        c[i * n + j] = s;
+      }
+    }
+    return c;
+  }
+
+  static void checkGemm(Kernels kernels, boolean ta, boolean tb, int m, int n, int k) {
+    double[] a = finite(31L * m + k, OFF + m * k);
+    double[] b = finite(37L * n + k, OFF + k * n);
+    double[] expected = naive(ta, tb, m, n, k, a, b);
+    double[] c = new double[OFF + m * n + 2];
+    Arrays.fill(c, Double.NaN); // gemm overwrites C: nothing stale may survive
+    c[0] = 7.0;
+    c[OFF + m * n] = 7.0;
+    kernels.gemm(ta, tb, m, n, k, a, OFF, b, OFF, c, OFF);
+    String what = kernels.name() + " gemm" + (ta ? "T" : "N") + (tb ? "T" : "N") + " m=" + m
+        + " n=" + n + " k=" + k;
+    for (int i = 0; i < m * n; i++) {
+      // Inputs lie in [-1, 1], so Σ|a·b| <= k bounds the terms' magnitude.
+      if (!(Math.abs(expected[i] - c[OFF + i]) <= 1e-13 * Math.max(1, k))) {
+        fail(what + ": C[" + (i / n) + "][" + (i % n) + "] = " + c[OFF + i] + ", expected " + expected[i]);
+      }
+    }
+    assertEquals(7.0, c[0], what + " wrote before C");
+    assertEquals(7.0, c[OFF + m * n], what + " wrote past C");
+  }
+
+  @Test
+  void gemmAllTransposesAtAwkwardShapes() {
+    int[] dims = {0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65};
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        for (int m : dims) {
+          for (int n : dims) {
+            for (int k : dims) {
+              checkGemm(plain, ta, tb, m, n, k);
+              checkGemm(vector, ta, tb, m, n, k);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void gemmWithOneLongDimension() {
+    // Long dimensions cross the cache blocks (KC = 256 along k, MC = 96 along m).
+    int[][] shapes = {{1000, 3, 5}, {4097, 2, 7}, {3, 1000, 9}, {2, 4097, 3}, {5, 7, 1000},
+        {3, 2, 4097}, {1, 4097, 17}, {4097, 1, 9}, {17, 9, 4097}, {100, 70, 600}};
+    for (int[] s : shapes) {
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          checkGemm(plain, ta, tb, s[0], s[1], s[2]);
+          checkGemm(vector, ta, tb, s[0], s[1], s[2]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void multiThreadedGemmEqualsSingleThreadedBitForBit() {
+    // Large enough to cross the parallel threshold; each thread owns whole rows (or columns) of C,
+    // so every element is summed in the same order as on one thread.
+    int[][] shapes = {{131, 129, 127}, {7, 1500, 130}, {1500, 7, 130}};
+    int before = Parallelism.threads();
+    try {
+      for (int[] s : shapes) {
+        int m = s[0];
+        int n = s[1];
+        int k = s[2];
+        assertTrue((long) m * n * k >= Parallelism.GEMM_PARALLEL_MIN_WORK);
+        for (boolean ta : new boolean[] {false, true}) {
+          for (boolean tb : new boolean[] {false, true}) {
+            double[] a = finite(m, m * k);
+            double[] b = finite(n, k * n);
+            for (Kernels kernels : new Kernels[] {plain, vector}) {
+              Parallelism.setThreads(1);
+              double[] one = new double[m * n];
+              kernels.gemm(ta, tb, m, n, k, a, 0, b, 0, one, 0);
+              for (int threads : new int[] {2, 3}) {
+                Parallelism.setThreads(threads);
+                double[] many = new double[m * n];
+                kernels.gemm(ta, tb, m, n, k, a, 0, b, 0, many, 0);
+                assertSameBits(one, many, kernels.name() + " " + threads + " threads " + m + "x" + n + "x" + k);
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      Parallelism.setThreads(before);
+    }
+  }
+
+  @Test
+  void gemmPropagatesNaN() {
+    double[] a = finite(1, 20 * 30);
+    double[] b = finite(2, 30 * 20);
+    a[5 * 30 + 4] = Double.NaN; // row 5 of A
+    double[] c = new double[20 * 20];
+    vector.gemm(false, false, 20, 20, 30, a, 0, b, 0, c, 0);
+    for (int i = 0; i < 20; i++) {
+      for (int j = 0; j < 20; j++) {
+        assertEquals(i == 5, Double.isNaN(c[i * 20 + j]), "C[" + i + "][" + j + "]");
+      }
+    }
+  }
+
+  @Test
+  void threadCountMustBePositive() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallelism.setThreads(0));
+    assertTrue(e.getMessage().contains("setThreads: 0"), e.getMessage());
+  }
+
+  @Test
+  void providerChoosesVectorKernelsWhenTheModuleIsPresent() {
+    // Surefire runs with --add-modules jdk.incubator.vector (see the parent pom).
+    boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    Assumptions.assumeTrue(present && !"java".equals(System.getProperty("chainrule.kernels")));
+    assertEquals("vector", Kernels.get().name());
+  }
+}
