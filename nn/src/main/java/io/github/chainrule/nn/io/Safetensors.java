@@ -247,6 +247,8 @@ public final class Safetensors {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
       throw bad(src, "the header is not valid JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw bad(src, "the header is not valid JSON: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw bad(src, "the header is not a JSON object");
