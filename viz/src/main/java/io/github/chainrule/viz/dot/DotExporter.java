@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -391,7 +392,7 @@ public final class DotExporter {
     final int[] failed;
     final int[] kinked;
     /** Members by op label, for elided groups: what the hidden part of the graph computes. */
-    final Map<Integer, Map<String, Integer>> ops = new HashMap<>();
+    final Map<Integer, Map<String, int[]>> ops = new HashMap<>();
 
     GroupStats(TensorGraph graph, Grouping grouping, CheckOverlay overlay) {
       int groups = grouping.count();
@@ -416,7 +417,7 @@ public final class DotExporter {
           }
         }
         if (grouping.kind[g] == Grouping.Kind.ELIDED && !t.isLeaf()) {
-          ops.computeIfAbsent(g, k -> new HashMap<>()).merge(t.op().label(), 1, Integer::sum);
+          ops.computeIfAbsent(g, k -> new HashMap<>()).computeIfAbsent(t.op().label(), k -> new int[1])[0]++;
         }
         if (hasNonFinite(t.data()) || (t.hasGrad() && hasNonFinite(t.grad().data()))) {
           nonFinite[g]++;
@@ -471,15 +472,16 @@ public final class DotExporter {
   }
 
   /** The commonest ops among hidden members, {@code tanh ×999,951 · add ×2}: at most three, most frequent first. */
-  private static String opsRow(Map<String, Integer> ops) {
+  private static String opsRow(Map<String, int[]> ops) {
     if (ops == null || ops.isEmpty()) {
       return "";
     }
-    List<Map.Entry<String, Integer>> byCount = new ArrayList<>(ops.entrySet());
-    byCount.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+    List<Map.Entry<String, int[]>> byCount = new ArrayList<>(ops.entrySet());
+    byCount.sort(Comparator.<Map.Entry<String, int[]>>comparingInt(e -> -e.getValue()[0])
+        .thenComparing(Map.Entry::getKey));
     List<String> parts = new ArrayList<>();
-    for (Map.Entry<String, Integer> e : byCount.subList(0, Math.min(3, byCount.size()))) {
-      parts.add(e.getKey() + String.format(Locale.ROOT, " \u00d7%,d", e.getValue()));
+    for (Map.Entry<String, int[]> e : byCount.subList(0, Math.min(3, byCount.size()))) {
+      parts.add(e.getKey() + String.format(Locale.ROOT, " \u00d7%,d", e.getValue()[0]));
     }
     if (byCount.size() > 3) {
       parts.add(count(byCount.size() - 3, "other op"));
