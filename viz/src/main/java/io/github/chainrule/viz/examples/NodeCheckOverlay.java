@@ -24,13 +24,10 @@ import java.nio.file.Path;
  * NodeCheck marks {@code s} and everything feeding it as KINK, {@code tanh(z)} and {@code z} as
  * FAIL (their gradients come through the wrong rule), and blames the cube op.
  *
- * <pre>
- * mvn -q -pl viz -am compile
- * java -cp viz/target/classes:autodiff/target/classes:$(cat classpath.txt) \
- *     io.github.chainrule.viz.examples.NodeCheckOverlay
- * </pre>
- *
- * An optional argument names another output directory.
+ * <p>Run {@link #main} with the viz module's classpath (after {@code mvn -q -pl viz -am compile}),
+ * from the repository root; it prints NodeCheck's table and writes {@code viz/docs/node-check-overlay.dot}
+ * and {@code .svg}. An optional argument names another output directory. NodeCheckOverlayTest draws
+ * the same graph and checks the picture's colours and labels.
  */
 public final class NodeCheckOverlay {
   private NodeCheckOverlay() {}
