@@ -201,6 +201,21 @@ class NodeCheckOverlayTest {
   }
 
   @Test
+  void theCommittedPictureIsUpToDate() throws IOException {
+    // Relative errors of passing nodes are rounding noise (1e-11), which may differ in the last bits
+    // between JDKs' tanh; everything else must match exactly.
+    String committed = Files.readString(Path.of("docs/node-check-overlay.dot"), StandardCharsets.UTF_8);
+    assertEquals(withoutNoise(committed), withoutNoise(dot),
+        "docs/node-check-overlay.dot is stale: rerun examples.NodeCheckOverlay from the repository root");
+    String svg = Files.readString(Path.of("docs/node-check-overlay.svg"), StandardCharsets.UTF_8);
+    assertTrue(svg.contains("suspect: backward of cube gives a wrong gradient for its input 0 (q)"), "the SVG is drawn");
+  }
+
+  private static String withoutNoise(String text) {
+    return text.replaceAll("max rel err \\d\\.\\de-(0[5-9]|1\\d)", "max rel err (noise)");
+  }
+
+  @Test
   void theRealDotDrawsTheColoursAndLabels() throws IOException {
     Graphviz graphviz;
     try {
