@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A chain of a million tanh ops goes through forward, backward, every node's gradient and a
- * collapsed DOT export that the real {@code dot} renders, with no StackOverflowError, and prints
+ * A chain of a million tanh ops goes through forward, backward, every node's gradient and
+ * collapsed DOT exports that the real {@code dot} renders, with no StackOverflowError, and prints
  * what each stage costs per node. Surefire runs it with {@code -Xss1m -Xmx4g}; the export runs on a
  * thread with a 256 KiB stack, so any recursion over the chain's depth would overflow.
  *
@@ -30,12 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  * tensor (72 bytes): 168 bytes per node, which is what this test measures on JDK 17 and 25. The
  * bound asserted is 200 bytes per node, that plus about 20% for other JVM layouts.
  *
- * <p>The export keeps nothing per node: it returns a bounded DOT text (about 23,000 characters for
- * 50 drawn nodes, whatever the depth). While it runs it allocates about 195 bytes per node, all
- * garbage when it returns: {@link TensorGraph}'s identity map with boxed ids (its table doubles as it
- * grows), its node list and id arrays, and the grouping's int arrays. The bound asserted on that
- * allocation, counted by HotSpot's per-thread counter, is 400 bytes per node. Timings are printed,
- * never asserted.
+ * <p>The collapsed export ({@link DotOptions#withCollapsedChains}) keeps nothing per node: it
+ * returns four drawn nodes (x, the first tanh, one box for the 999,998 inner ones, the output) in
+ * about 2,000 characters, whatever the depth. While it runs it allocates about 200 bytes per node
+ * (measured 170 to 220 on JDK 17 and 25), all garbage when it returns: {@link TensorGraph}'s
+ * identity map with boxed ids (its table doubles as it grows), its node list and id arrays, and the
+ * grouping's int arrays. The bound asserted on that allocation, counted by HotSpot's per-thread
+ * counter, is 400 bytes per node. The export with {@link DotOptions#withMaxNodes} is checked as
+ * well. Timings are printed, never asserted.
  */
 class DeepGraphExportTest {
   private static final int DEPTH = 1_000_000;
@@ -98,7 +100,7 @@ class DeepGraphExportTest {
     long t3 = System.nanoTime();
     long c3 = cpu();
 
-    // The export, on a small stack: 50 drawn nodes, the 999,952 others in one box.
+    // The export, on a small stack: x, the first tanh, one box for the 999,998 inner ones, the output.
     Tensor output = y;
     AtomicReference<Object> outcome = new AtomicReference<>();
     // The export's wall time, CPU time and allocation.
@@ -108,11 +110,12 @@ class DeepGraphExportTest {
         long a = allocatedByThisThread();
         long s = System.nanoTime();
         long c = cpu();
-        String text = DotExporter.toDot(output, DotOptions.defaults().withMaxNodes(50));
+        String text = DotExporter.toDot(output, DotOptions.defaults().withCollapsedChains(1));
         exportCost[0] = System.nanoTime() - s;
         exportCost[1] = cpu() - c;
         exportCost[2] = allocatedByThisThread() - a;
-        outcome.set(text);
+        // The other way to bound a drawing: the 49 nodes nearest the output, the rest in one box.
+        outcome.set(new String[] {text, DotExporter.toDot(output, DotOptions.defaults().withMaxNodes(50))});
       } catch (Throwable e) {
         outcome.set(e);
       }
@@ -122,19 +125,26 @@ class DeepGraphExportTest {
     if (outcome.get() instanceof Throwable e) {
       throw new AssertionError("the export failed on a 256 KiB stack", e);
     }
-    String dot = (String) outcome.get();
-    assertTrue(dot.length() < 50_000, "bounded: " + dot.length() + " characters");
-    assertTrue(dot.contains("&#x2026; 999,952 more nodes"), "1,000,001 nodes - 49 drawn");
-    assertTrue(dot.contains("1 parameter &#xB7; 999,951 ops") && dot.contains("tanh &#xD7;999,951"), "what is hidden");
-    assertEquals(50, Pattern.compile("(?m)^  (n\\d+|elided) \\[").matcher(dot).results().count(),
+    String dot = ((String[]) outcome.get())[0];
+    assertEquals(4, Pattern.compile("(?m)^  [nr]\\d+ \\[").matcher(dot).results().count(), dot);
+    assertTrue(dot.contains("  n0 -> n1;\n  n1 -> r2;\n  r2 -> n1000000;\n"), dot);
+    assertTrue(dot.contains("&#x2026; 999,998 nodes in a chain") && dot.contains("tanh &#xD7;999,998"), dot);
+    assertTrue(dot.length() < 5_000, "bounded: " + dot.length() + " characters");
+
+    String budget = ((String[]) outcome.get())[1];
+    assertTrue(budget.length() < 50_000, "bounded: " + budget.length() + " characters");
+    assertTrue(budget.contains("&#x2026; 999,952 more nodes"), "1,000,001 nodes - 49 drawn");
+    assertTrue(budget.contains("1 parameter &#xB7; 999,951 ops") && budget.contains("tanh &#xD7;999,951"), "what is hidden");
+    assertEquals(50, Pattern.compile("(?m)^  (n\\d+|elided) \\[").matcher(budget).results().count(),
         "49 nodes nearest the output and one summary");
-    assertTrue(dot.contains("  elided -> n999952;") && dot.contains("  n999999 -> n1000000;"), "the chain's last links");
+    assertTrue(budget.contains("  elided -> n999952;") && budget.contains("  n999999 -> n1000000;"), "the last links");
 
     long t4 = System.nanoTime();
     Graphviz.Rendering svg = Graphviz.onPath().render(dot, Graphviz.Format.SVG, dir.resolve("chain.svg"));
     long t5 = System.nanoTime();
     assertEquals("", svg.warnings());
-    assertTrue(Files.readString(svg.file(), StandardCharsets.UTF_8).contains("999,952 more nodes"));
+    assertTrue(Files.readString(svg.file(), StandardCharsets.UTF_8).contains("999,998 nodes in a chain"));
+    assertEquals("", Graphviz.onPath().render(budget, Graphviz.Format.SVG, dir.resolve("budget.svg")).warnings());
 
     int total = DEPTH + 1;
     double bytesPerNode = (withGrads - before) / (double) total;
@@ -144,7 +154,7 @@ class DeepGraphExportTest {
             + "collapsed export %.0f (%.0f)%n",
         perNode(t1 - t0), perNode(c1 - c0), perNode(t2 - t1), perNode(c2 - c1), perNode(t3 - t2), perNode(c3 - c2),
         perNode(exportCost[0]), perNode(exportCost[1]));
-    System.out.printf(Locale.ROOT, "  export: %.0f bytes/node allocated (garbage after), %,d characters of DOT; "
+    System.out.printf(Locale.ROOT, "  collapsed export: %.0f bytes/node allocated (garbage after), %,d characters of DOT; "
         + "dot -Tsvg %d ms%n", exportBytes, dot.length(), (t5 - t4) / 1_000_000);
     assertTrue(bytesPerNode < BYTES_PER_NODE_BOUND,
         "bytes per node " + bytesPerNode + " above the documented bound " + BYTES_PER_NODE_BOUND);

@@ -113,7 +113,8 @@ public final class DotExporter {
         ? Modules.assign(graph, options.moduleOf()) : null;
     EdgeContributions contributions = !options.edgeLabels() ? null
         : options.recordedContributions() != null ? options.recordedContributions() : EdgeContributions.recompute(graph);
-    Grouping grouping = Grouping.build(graph, modules, options.collapseModules(), options.maxNodes());
+    Grouping grouping = Grouping.build(graph, modules, options.collapseModules(), options.collapsedChains(),
+        options.maxNodes());
     CheckOverlay overlay = CheckOverlay.of(graph, options);
 
     out.append("digraph chainrule {\n");
@@ -146,7 +147,7 @@ public final class DotExporter {
         cluster = switch (grouping.kind[g]) {
           case TENSOR -> modules[grouping.first[g]];
           case MODULE -> Modules.moduleOf(grouping.module[g]);
-          case ELIDED -> null;
+          case RUN, ELIDED -> null;
         };
       }
       if (cluster == null) {
@@ -209,6 +210,7 @@ public final class DotExporter {
     switch (grouping.kind[g]) {
       case TENSOR -> writeTensor(graph, grouping.first[g], overlay, pad, out);
       case MODULE -> writeModule(grouping, stats, g, pad, out);
+      case RUN -> writeRun(grouping, stats, g, pad, out);
       case ELIDED -> writeElided(graph, grouping, stats, g, pad, out);
     }
   }
@@ -393,6 +395,9 @@ public final class DotExporter {
     final int[] kinked;
     /** Members by op label, for elided groups: what the hidden part of the graph computes. */
     final Map<Integer, Map<String, int[]>> ops = new HashMap<>();
+    /** Smallest and largest gradient magnitude among a run's ops that hold a gradient. */
+    final double[] smallestGrad;
+    final double[] largestGrad;
 
     GroupStats(TensorGraph graph, Grouping grouping, CheckOverlay overlay) {
       int groups = grouping.count();
@@ -403,6 +408,10 @@ public final class DotExporter {
       nonFinite = new int[groups];
       failed = new int[groups];
       kinked = new int[groups];
+      smallestGrad = new double[groups];
+      largestGrad = new double[groups];
+      Arrays.fill(smallestGrad, Double.NaN);
+      Arrays.fill(largestGrad, Double.NaN);
       for (int id = 0; id < graph.size(); id++) {
         Tensor t = graph.node(id);
         int g = grouping.groupOf[id];
@@ -416,8 +425,13 @@ public final class DotExporter {
             default -> { }
           }
         }
-        if (grouping.kind[g] == Grouping.Kind.ELIDED && !t.isLeaf()) {
+        if (grouping.kind[g] != Grouping.Kind.MODULE && !t.isLeaf()) {
           ops.computeIfAbsent(g, k -> new HashMap<>()).computeIfAbsent(t.op().label(), k -> new int[1])[0]++;
+        }
+        if (grouping.kind[g] == Grouping.Kind.RUN && !t.isLeaf() && t.hasGrad()) {
+          double m = GradientColours.magnitude(t.grad().data());
+          smallestGrad[g] = Double.isNaN(smallestGrad[g]) ? m : Math.min(smallestGrad[g], m);
+          largestGrad[g] = Double.isNaN(largestGrad[g]) ? m : Math.max(largestGrad[g], m);
         }
         if (hasNonFinite(t.data()) || (t.hasGrad() && hasNonFinite(t.grad().data()))) {
           nonFinite[g]++;
@@ -471,6 +485,34 @@ public final class DotExporter {
         .append(", label=").append(label).append("];\n");
   }
 
+  /**
+   * The inside of a long unbranched run: how many nodes, which ops, and the range of their gradients'
+   * magnitudes, where a vanishing or exploding gradient along a deep chain shows.
+   */
+  private void writeRun(Grouping grouping, GroupStats stats, int g, String pad, Appendable out) throws IOException {
+    StringBuilder label = new StringBuilder("<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">");
+    label.append("<TR><TD ALIGN=\"LEFT\"><B>").append(escape("\u2026 " + count(grouping.members[g], "node")
+        + " in a chain")).append("</B></TD></TR>");
+    label.append(opsRow(stats.ops.get(g)));
+    if (!Double.isNaN(stats.smallestGrad[g])) {
+      String text = escape("|grad| from " + Format.number(stats.smallestGrad[g]) + " to "
+          + Format.number(stats.largestGrad[g]));
+      if (colours != null) {
+        // Coloured by the largest magnitude, as a single node's gradient cell would be.
+        double m = stats.largestGrad[g];
+        label.append("<TR><TD ALIGN=\"LEFT\" BGCOLOR=\"").append(colours.fill(m)).append("\"><FONT COLOR=\"")
+            .append(colours.text(m)).append("\">").append(text).append("</FONT></TD></TR>");
+      } else {
+        label.append("<TR><TD ALIGN=\"LEFT\">").append(text).append("</TD></TR>");
+      }
+    }
+    label.append(nonFiniteRow(stats.nonFinite[g])).append(CheckOverlay.groupRow(stats.failed[g], stats.kinked[g]))
+        .append("</TABLE>>");
+    out.append(pad).append(groupId(grouping, g))
+        .append(" [shape=box, style=\"rounded,dashed,filled\", fillcolor=\"#f7f7f7\"")
+        .append(nonFiniteBorder(stats.nonFinite[g])).append(", label=").append(label).append("];\n");
+  }
+
   /** The commonest ops among hidden members, {@code tanh ×999,951 · add ×2}: at most three, most frequent first. */
   private static String opsRow(Map<String, int[]> ops) {
     if (ops == null || ops.isEmpty()) {
@@ -498,6 +540,7 @@ public final class DotExporter {
     return switch (grouping.kind[g]) {
       case TENSOR -> "n" + grouping.first[g];
       case MODULE -> "m" + grouping.first[g];
+      case RUN -> "r" + grouping.first[g];
       case ELIDED -> "elided";
     };
   }

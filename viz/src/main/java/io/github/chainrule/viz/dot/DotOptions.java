@@ -36,6 +36,7 @@ public final class DotOptions {
   private Function<Tensor, String> moduleOfNamed = t -> Modules.moduleOf(t.name());
   private boolean collapseModules;
   private int maxNodes = Integer.MAX_VALUE;
+  private int collapsedChains = Integer.MAX_VALUE;
   private Direction direction = Direction.TOP_TO_BOTTOM;
   private String title;
   private NodeCheck.Result nodeCheck;
@@ -55,6 +56,7 @@ public final class DotOptions {
     o.moduleOfNamed = moduleOfNamed;
     o.collapseModules = collapseModules;
     o.maxNodes = maxNodes;
+    o.collapsedChains = collapsedChains;
     o.direction = direction;
     o.title = title;
     o.nodeCheck = nodeCheck;
@@ -150,6 +152,28 @@ public final class DotOptions {
     return o;
   }
 
+  /**
+   * Draw the inside of each unbranched run of ops with at least {@code minInner} nodes between its
+   * first and its last as one box: how many nodes, which ops ({@code tanh ×999,998}), and the range of
+   * their gradients' magnitudes. A run is a chain such as {@code x.tanh().tanh()…} or {@code
+   * x.mul(c).sin()…}: each op's only input (constants used by it alone aside) is the previous op,
+   * used by nothing else. Its first and last nodes stay drawn, so a million-op chain becomes four
+   * nodes: the input, the first op, the box and the output. Applied before {@link #withMaxNodes}.
+   */
+  public DotOptions withCollapsedChains(int minInner) {
+    checkArgument(minInner >= 1, "dot options: a collapsed chain must hide at least 1 node, got %s", minInner);
+    DotOptions o = copy();
+    o.collapsedChains = minInner;
+    return o;
+  }
+
+  /** Draw every node of every chain (the default). */
+  public DotOptions withoutCollapsedChains() {
+    DotOptions o = copy();
+    o.collapsedChains = Integer.MAX_VALUE;
+    return o;
+  }
+
   public DotOptions withDirection(Direction direction) {
     DotOptions o = copy();
     o.direction = checkNotNull(direction, "dot options: direction is null");
@@ -235,6 +259,11 @@ public final class DotOptions {
 
   public int maxNodes() {
     return maxNodes;
+  }
+
+  /** The least number of inner nodes a run needs to be collapsed; {@code Integer.MAX_VALUE} when off. */
+  public int collapsedChains() {
+    return collapsedChains;
   }
 
   public Direction direction() {
