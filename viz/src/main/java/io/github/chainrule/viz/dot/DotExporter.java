@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +51,11 @@ import java.util.TreeSet;
  *       each carries the contribution it sent back ({@link EdgeContributions}); the labels on the
  *       edges leaving a node add up to that node's gradient.
  *   <li>One cluster per module ({@link Modules}), nested by dots.
+ *   <li>With {@link DotOptions#withNodeCheck}, the per-node numerical check on top: nodes filled
+ *       green, amber or red by status and relative error, the suspect op outlined, kinks labelled
+ *       with their one-sided slopes, and a legend ({@link CheckOverlay}).
+ *   <li>A part hidden by {@link DotOptions#withMaxNodes} is one dashed box counting what it hides,
+ *       by role and by op ({@code tanh ×999,951}).
  * </ul>
  *
  * <h2>Determinism</h2>
@@ -106,7 +113,9 @@ public final class DotExporter {
         ? Modules.assign(graph, options.moduleOf()) : null;
     EdgeContributions contributions = !options.edgeLabels() ? null
         : options.recordedContributions() != null ? options.recordedContributions() : EdgeContributions.recompute(graph);
-    Grouping grouping = Grouping.build(graph, modules, options.collapseModules(), options.maxNodes());
+    Grouping grouping = Grouping.build(graph, modules, options.collapseModules(), options.collapsedChains(),
+        options.maxNodes());
+    CheckOverlay overlay = CheckOverlay.of(graph, options);
 
     out.append("digraph chainrule {\n");
     out.append("  graph [rankdir=").append(options.direction().dot)
@@ -117,14 +126,18 @@ public final class DotExporter {
     out.append("];\n");
     out.append("  node [fontname=\"Helvetica\", fontsize=10, margin=\"0.08,0.04\"];\n");
     out.append("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\", arrowsize=0.7];\n");
-    writeNodes(graph, modules, grouping, out);
-    writeEdges(graph, grouping, contributions, out);
+    writeNodes(graph, modules, grouping, overlay, out);
+    if (overlay != null) {
+      out.append(overlay.legend());
+    }
+    writeEdges(graph, grouping, contributions, overlay, out);
     out.append("}\n");
   }
 
   // ---------------------------------------------------------------- nodes and clusters
 
-  private void writeNodes(TensorGraph graph, String[] modules, Grouping grouping, Appendable out) throws IOException {
+  private void writeNodes(TensorGraph graph, String[] modules, Grouping grouping, CheckOverlay overlay, Appendable out)
+      throws IOException {
     // Each drawn node's cluster: a tensor sits in its module, a collapsed module in its parent module.
     Map<String, List<Integer>> byCluster = new LinkedHashMap<>();
     List<Integer> top = new ArrayList<>();
@@ -134,7 +147,7 @@ public final class DotExporter {
         cluster = switch (grouping.kind[g]) {
           case TENSOR -> modules[grouping.first[g]];
           case MODULE -> Modules.moduleOf(grouping.module[g]);
-          case ELIDED -> null;
+          case RUN, ELIDED -> null;
         };
       }
       if (cluster == null) {
@@ -143,9 +156,9 @@ public final class DotExporter {
         byCluster.computeIfAbsent(cluster, k -> new ArrayList<>()).add(g);
       }
     }
-    GroupStats stats = new GroupStats(graph, grouping);
+    GroupStats stats = new GroupStats(graph, grouping, overlay);
     for (int g : top) {
-      writeGroup(graph, grouping, stats, g, "  ", out);
+      writeGroup(graph, grouping, stats, overlay, g, "  ", out);
     }
     // Every cluster with its ancestors, parents before children, siblings by name.
     TreeSet<String> clusters = new TreeSet<>(DotExporter::compareModulePaths);
@@ -167,7 +180,7 @@ public final class DotExporter {
           .append("style=\"rounded,dashed\"; color=\"#888888\"; fontsize=11;\n");
       open.push(c);
       for (int g : byCluster.getOrDefault(c, List.of())) {
-        writeGroup(graph, grouping, stats, g, pad + "  ", out);
+        writeGroup(graph, grouping, stats, overlay, g, pad + "  ", out);
       }
     }
     while (!open.isEmpty()) {
@@ -192,15 +205,17 @@ public final class DotExporter {
     return "  ".repeat(level);
   }
 
-  private void writeGroup(TensorGraph graph, Grouping grouping, GroupStats stats, int g, String pad, Appendable out) throws IOException {
+  private void writeGroup(TensorGraph graph, Grouping grouping, GroupStats stats, CheckOverlay overlay, int g, String pad,
+      Appendable out) throws IOException {
     switch (grouping.kind[g]) {
-      case TENSOR -> writeTensor(graph, grouping.first[g], pad, out);
+      case TENSOR -> writeTensor(graph, grouping.first[g], overlay, pad, out);
       case MODULE -> writeModule(grouping, stats, g, pad, out);
+      case RUN -> writeRun(grouping, stats, g, pad, out);
       case ELIDED -> writeElided(graph, grouping, stats, g, pad, out);
     }
   }
 
-  private void writeTensor(TensorGraph graph, int id, String pad, Appendable out) throws IOException {
+  private void writeTensor(TensorGraph graph, int id, CheckOverlay overlay, String pad, Appendable out) throws IOException {
     Tensor t = graph.node(id);
     Role role = graph.role(t);
     // An empty name would leave <B></B>, which Graphviz rejects: show it as "" instead.
@@ -222,7 +237,10 @@ public final class DotExporter {
         .append(escape(String.join(" \u00b7 ", sub))).append("</FONT></TD></TR>");
     label.append("<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">")
         .append(lines("value ", t.data(), t.shapeRef())).append("</TD></TR>");
-    label.append(gradientRow(t));
+    label.append(gradientRow(t, overlay == null || !overlay.replacesGradientColours()));
+    if (overlay != null) {
+      label.append(overlay.rows(t, id));
+    }
     String problem = nonFinite(t);
     if (problem != null) {
       label.append("<TR><TD ALIGN=\"LEFT\" BGCOLOR=\"").append(RED).append("\"><FONT COLOR=\"#ffffff\"><B>")
@@ -231,24 +249,27 @@ public final class DotExporter {
     label.append("</TABLE>>");
 
     out.append(pad).append("n").append(Integer.toString(id)).append(" [")
-        .append(roleStyle(role));
+        .append(roleStyle(role, overlay == null ? null : overlay.fill(id)));
     if (problem != null) {
       out.append(", color=\"").append(RED).append("\", penwidth=3");
+    } else if (overlay != null) {
+      out.append(overlay.border(id));
     }
     out.append(", label=").append(label).append("];\n");
   }
 
-  private static String roleStyle(Role role) {
+  /** Shape and fill of a role; {@code fill}, when not null, replaces the role's fill colour. */
+  private static String roleStyle(Role role, String fill) {
     return switch (role) {
-      case PARAMETER -> "shape=box3d, style=filled, fillcolor=\"#fde2c4\"";
-      case INPUT -> "shape=box, style=filled, fillcolor=\"#d7e7f7\"";
-      case CONSTANT -> "shape=note, style=filled, fillcolor=\"#eeeeee\"";
-      case OP -> "shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\"";
-      case OUTPUT -> "shape=box, peripheries=2, style=filled, fillcolor=\"#d9f0d3\"";
+      case PARAMETER -> "shape=box3d, style=filled, fillcolor=\"" + (fill != null ? fill : "#fde2c4") + "\"";
+      case INPUT -> "shape=box, style=filled, fillcolor=\"" + (fill != null ? fill : "#d7e7f7") + "\"";
+      case CONSTANT -> "shape=note, style=filled, fillcolor=\"" + (fill != null ? fill : "#eeeeee") + "\"";
+      case OP -> "shape=box, style=\"rounded,filled\", fillcolor=\"" + (fill != null ? fill : "#ffffff") + "\"";
+      case OUTPUT -> "shape=box, peripheries=2, style=filled, fillcolor=\"" + (fill != null ? fill : "#d9f0d3") + "\"";
     };
   }
 
-  private String gradientRow(Tensor t) {
+  private String gradientRow(Tensor t, boolean coloured) {
     if (!t.hasGrad()) {
       String why = t.needsGrad() ? "grad not computed" : "grad not required";
       return "<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"#777777\"><I>" + why + "</I></FONT></TD></TR>";
@@ -256,7 +277,7 @@ public final class DotExporter {
     double[] g = t.grad().data();
     StringBuilder row = new StringBuilder("<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"");
     String text = lines("grad ", g, t.shapeRef());
-    if (colours != null) {
+    if (colours != null && coloured) {
       double m = GradientColours.magnitude(g);
       row.append(" BGCOLOR=\"").append(colours.fill(m)).append("\"><FONT COLOR=\"")
           .append(colours.text(m)).append("\">").append(text).append("</FONT>");
@@ -352,7 +373,8 @@ public final class DotExporter {
         }
       }
     }
-    label.append(nonFiniteRow(stats.nonFinite[g])).append("</TABLE>>");
+    label.append(nonFiniteRow(stats.nonFinite[g])).append(CheckOverlay.groupRow(stats.failed[g], stats.kinked[g]))
+        .append("</TABLE>>");
     out.append(pad).append(groupId(grouping, g))
         .append(" [shape=box3d, style=filled, fillcolor=\"#f6e7d3\"").append(nonFiniteBorder(stats.nonFinite[g]))
         .append(", label=").append(label).append("];\n");
@@ -368,19 +390,48 @@ public final class DotExporter {
     final int[] withGrad;
     final double[] magnitude;
     final int[] nonFinite;
+    /** Members the node check failed, or found at a kink (zero without a check). */
+    final int[] failed;
+    final int[] kinked;
+    /** Members by op label, for elided groups: what the hidden part of the graph computes. */
+    final Map<Integer, Map<String, int[]>> ops = new HashMap<>();
+    /** Smallest and largest gradient magnitude among a run's ops that hold a gradient. */
+    final double[] smallestGrad;
+    final double[] largestGrad;
 
-    GroupStats(TensorGraph graph, Grouping grouping) {
+    GroupStats(TensorGraph graph, Grouping grouping, CheckOverlay overlay) {
       int groups = grouping.count();
       parameters = new int[groups];
       values = new long[groups];
       withGrad = new int[groups];
       magnitude = new double[groups];
       nonFinite = new int[groups];
+      failed = new int[groups];
+      kinked = new int[groups];
+      smallestGrad = new double[groups];
+      largestGrad = new double[groups];
+      Arrays.fill(smallestGrad, Double.NaN);
+      Arrays.fill(largestGrad, Double.NaN);
       for (int id = 0; id < graph.size(); id++) {
         Tensor t = graph.node(id);
         int g = grouping.groupOf[id];
         if (grouping.kind[g] == Grouping.Kind.TENSOR) {
           continue;
+        }
+        if (overlay != null && overlay.status(id) != null) {
+          switch (overlay.status(id)) {
+            case FAIL -> failed[g]++;
+            case KINK -> kinked[g]++;
+            default -> { }
+          }
+        }
+        if (grouping.kind[g] != Grouping.Kind.MODULE && !t.isLeaf()) {
+          ops.computeIfAbsent(g, k -> new HashMap<>()).computeIfAbsent(t.op().label(), k -> new int[1])[0]++;
+        }
+        if (grouping.kind[g] == Grouping.Kind.RUN && !t.isLeaf() && t.hasGrad()) {
+          double m = GradientColours.magnitude(t.grad().data());
+          smallestGrad[g] = Double.isNaN(smallestGrad[g]) ? m : Math.min(smallestGrad[g], m);
+          largestGrad[g] = Double.isNaN(largestGrad[g]) ? m : Math.max(largestGrad[g], m);
         }
         if (hasNonFinite(t.data()) || (t.hasGrad() && hasNonFinite(t.grad().data()))) {
           nonFinite[g]++;
@@ -425,11 +476,60 @@ public final class DotExporter {
         + "<TR><TD ALIGN=\"LEFT\"><B>" + escape("\u2026 " + count(grouping.members[g], "more node")) + "</B></TD></TR>"
         + "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"#555555\">" + escape(String.join(" \u00b7 ", parts))
         + "</FONT></TD></TR>"
+        + opsRow(stats.ops.get(g))
         + "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"#555555\">not drawn: over the limit of "
-        + options.maxNodes() + " nodes</FONT></TD></TR>" + nonFiniteRow(stats.nonFinite[g]) + "</TABLE>>";
+        + options.maxNodes() + " nodes</FONT></TD></TR>" + nonFiniteRow(stats.nonFinite[g])
+        + CheckOverlay.groupRow(stats.failed[g], stats.kinked[g]) + "</TABLE>>";
     out.append(pad).append(groupId(grouping, g))
         .append(" [shape=box, style=\"dashed,filled\", fillcolor=\"#f7f7f7\"").append(nonFiniteBorder(stats.nonFinite[g]))
         .append(", label=").append(label).append("];\n");
+  }
+
+  /**
+   * The inside of a long unbranched run: how many nodes, which ops, and the range of their gradients'
+   * magnitudes, where a vanishing or exploding gradient along a deep chain shows.
+   */
+  private void writeRun(Grouping grouping, GroupStats stats, int g, String pad, Appendable out) throws IOException {
+    StringBuilder label = new StringBuilder("<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">");
+    label.append("<TR><TD ALIGN=\"LEFT\"><B>").append(escape("\u2026 " + count(grouping.members[g], "node")
+        + " in a chain")).append("</B></TD></TR>");
+    label.append(opsRow(stats.ops.get(g)));
+    if (!Double.isNaN(stats.smallestGrad[g])) {
+      String text = escape("|grad| from " + Format.number(stats.smallestGrad[g]) + " to "
+          + Format.number(stats.largestGrad[g]));
+      if (colours != null) {
+        // Coloured by the largest magnitude, as a single node's gradient cell would be.
+        double m = stats.largestGrad[g];
+        label.append("<TR><TD ALIGN=\"LEFT\" BGCOLOR=\"").append(colours.fill(m)).append("\"><FONT COLOR=\"")
+            .append(colours.text(m)).append("\">").append(text).append("</FONT></TD></TR>");
+      } else {
+        label.append("<TR><TD ALIGN=\"LEFT\">").append(text).append("</TD></TR>");
+      }
+    }
+    label.append(nonFiniteRow(stats.nonFinite[g])).append(CheckOverlay.groupRow(stats.failed[g], stats.kinked[g]))
+        .append("</TABLE>>");
+    out.append(pad).append(groupId(grouping, g))
+        .append(" [shape=box, style=\"rounded,dashed,filled\", fillcolor=\"#f7f7f7\"")
+        .append(nonFiniteBorder(stats.nonFinite[g])).append(", label=").append(label).append("];\n");
+  }
+
+  /** The commonest ops among hidden members, {@code tanh ×999,951 · add ×2}: at most three, most frequent first. */
+  private static String opsRow(Map<String, int[]> ops) {
+    if (ops == null || ops.isEmpty()) {
+      return "";
+    }
+    List<Map.Entry<String, int[]>> byCount = new ArrayList<>(ops.entrySet());
+    byCount.sort(Comparator.<Map.Entry<String, int[]>>comparingInt(e -> -e.getValue()[0])
+        .thenComparing(Map.Entry::getKey));
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, int[]> e : byCount.subList(0, Math.min(3, byCount.size()))) {
+      parts.add(e.getKey() + String.format(Locale.ROOT, " \u00d7%,d", e.getValue()[0]));
+    }
+    if (byCount.size() > 3) {
+      parts.add(count(byCount.size() - 3, "other op"));
+    }
+    return "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"#555555\">" + escape(String.join(" \u00b7 ", parts))
+        + "</FONT></TD></TR>";
   }
 
   private static String count(long n, String word) {
@@ -440,14 +540,15 @@ public final class DotExporter {
     return switch (grouping.kind[g]) {
       case TENSOR -> "n" + grouping.first[g];
       case MODULE -> "m" + grouping.first[g];
+      case RUN -> "r" + grouping.first[g];
       case ELIDED -> "elided";
     };
   }
 
   // ---------------------------------------------------------------- edges
 
-  private void writeEdges(TensorGraph graph, Grouping grouping, EdgeContributions contributions, Appendable out)
-      throws IOException {
+  private void writeEdges(TensorGraph graph, Grouping grouping, EdgeContributions contributions, CheckOverlay overlay,
+      Appendable out) throws IOException {
     Set<Long> drawn = new HashSet<>();
     for (int v = 0; v < graph.size(); v++) {
       Tensor consumer = graph.node(v);
@@ -464,8 +565,16 @@ public final class DotExporter {
         }
         out.append("  ").append(groupId(grouping, gu)).append(" -> ").append(groupId(grouping, gv));
         Tensor c = single && contributions != null ? contributions.get(consumer, j) : null;
-        if (c != null) {
-          out.append(" [label=<").append(lines("", c.data(), c.shapeRef())).append(">]");
+        boolean blamed = single && overlay != null && overlay.isBlamed(u, v);
+        if (c != null || blamed) {
+          out.append(" [");
+          if (c != null) {
+            out.append("label=<").append(lines("", c.data(), c.shapeRef())).append(">").append(blamed ? ", " : "");
+          }
+          if (blamed) {
+            out.append("color=\"").append(CheckOverlay.SUSPECT).append("\", penwidth=2.5");
+          }
+          out.append("]");
         }
         out.append(";\n");
       }

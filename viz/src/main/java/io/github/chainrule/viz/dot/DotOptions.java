@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.inspect.NodeCheck;
 import io.github.chainrule.viz.graph.EdgeContributions;
 import io.github.chainrule.viz.graph.Modules;
 import java.util.function.Function;
@@ -35,8 +36,11 @@ public final class DotOptions {
   private Function<Tensor, String> moduleOfNamed = t -> Modules.moduleOf(t.name());
   private boolean collapseModules;
   private int maxNodes = Integer.MAX_VALUE;
+  private int collapsedChains = Integer.MAX_VALUE;
   private Direction direction = Direction.TOP_TO_BOTTOM;
   private String title;
+  private NodeCheck.Result nodeCheck;
+  private boolean kinkLabels;
 
   private DotOptions() {}
 
@@ -52,8 +56,11 @@ public final class DotOptions {
     o.moduleOfNamed = moduleOfNamed;
     o.collapseModules = collapseModules;
     o.maxNodes = maxNodes;
+    o.collapsedChains = collapsedChains;
     o.direction = direction;
     o.title = title;
+    o.nodeCheck = nodeCheck;
+    o.kinkLabels = kinkLabels;
     return o;
   }
 
@@ -145,6 +152,28 @@ public final class DotOptions {
     return o;
   }
 
+  /**
+   * Draw the inside of each unbranched run of ops with at least {@code minInner} nodes between its
+   * first and its last as one box: how many nodes, which ops ({@code tanh ×999,998}), and the range of
+   * their gradients' magnitudes. A run is a chain such as {@code x.tanh().tanh()…} or {@code
+   * x.mul(c).sin()…}: each op's only input (constants used by it alone aside) is the previous op,
+   * used by nothing else. Its first and last nodes stay drawn, so a million-op chain becomes four
+   * nodes: the input, the first op, the box and the output. Applied before {@link #withMaxNodes}.
+   */
+  public DotOptions withCollapsedChains(int minInner) {
+    checkArgument(minInner >= 1, "dot options: a collapsed chain must hide at least 1 node, got %s", minInner);
+    DotOptions o = copy();
+    o.collapsedChains = minInner;
+    return o;
+  }
+
+  /** Draw every node of every chain (the default). */
+  public DotOptions withoutCollapsedChains() {
+    DotOptions o = copy();
+    o.collapsedChains = Integer.MAX_VALUE;
+    return o;
+  }
+
   public DotOptions withDirection(Direction direction) {
     DotOptions o = copy();
     o.direction = checkNotNull(direction, "dot options: direction is null");
@@ -155,6 +184,46 @@ public final class DotOptions {
   public DotOptions withTitle(String title) {
     DotOptions o = copy();
     o.title = title;
+    o.nodeCheck = nodeCheck;
+    o.kinkLabels = kinkLabels;
+    return o;
+  }
+
+  /**
+   * Overlay a per-node numerical check ({@link NodeCheck#check}) on the drawing, so a wrong
+   * derivative points at its op:
+   * <ul>
+   *   <li>each checked node is filled green (PASS), amber (KINK) or red (FAIL, deeper red for a
+   *       larger relative error) and shows its worst relative error; a failing node names its
+   *       worst element with autodiff's value and the finite difference, a node at a kink the
+   *       loss's two one-sided slopes and the value autodiff took;
+   *   <li>each suspect op (its output's gradient passes, the gradient it sends to an input fails)
+   *       gets a thick dark border and a row naming that input, and the edge from the input is
+   *       drawn dark red. Every node upstream of a wrong gradient fails too, since its gradient is
+   *       built from the wrong one: the red region ends at the suspect;
+   *   <li>kink labels are switched on ({@link #withKinkLabels});
+   *   <li>a legend explains the colours and gives the verdict.
+   * </ul>
+   * Nodes that need no gradient (inputs, constants) are not checked and keep their role's colour.
+   * Gradient cells are no longer coloured by magnitude: the fill shows the check instead. The check
+   * must have been run on the exported graph; the export throws IllegalArgumentException when none
+   * of its nodes is in the graph. Null removes the overlay.
+   */
+  public DotOptions withNodeCheck(NodeCheck.Result check) {
+    DotOptions o = copy();
+    o.nodeCheck = check;
+    o.kinkLabels = o.kinkLabels || check != null;
+    return o;
+  }
+
+  /**
+   * Label each op that sits on a non-differentiable point (relu or abs at 0, a maximum tie, clamp at
+   * a bound; see {@link io.github.chainrule.autodiff.inspect.Kinks}) with where, its two one-sided
+   * slopes and which one its backward rule used.
+   */
+  public DotOptions withKinkLabels(boolean on) {
+    DotOptions o = copy();
+    o.kinkLabels = on;
     return o;
   }
 
@@ -192,11 +261,25 @@ public final class DotOptions {
     return maxNodes;
   }
 
+  /** The least number of inner nodes a run needs to be collapsed; {@code Integer.MAX_VALUE} when off. */
+  public int collapsedChains() {
+    return collapsedChains;
+  }
+
   public Direction direction() {
     return direction;
   }
 
   public String title() {
     return title;
+  }
+
+  /** The check drawn over the graph ({@link #withNodeCheck}), or null. */
+  public NodeCheck.Result nodeCheck() {
+    return nodeCheck;
+  }
+
+  public boolean kinkLabels() {
+    return kinkLabels;
   }
 }

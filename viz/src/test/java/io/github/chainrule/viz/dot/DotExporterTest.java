@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.chainrule.autodiff.Backward;
+import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.GradMode;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.viz.Fixtures;
@@ -240,15 +241,46 @@ class DotExporterTest {
   }
 
   @Test
-  void aMillionNodeChainExportsWithAMaximumNodeCount() {
-    Tensor out = Fixtures.tanhChain(1_000_000);
-    String dot = DotExporter.toDot(out, DotOptions.defaults().withMaxNodes(50));
-    assertEquals(50, count(dot, "(?m)^  (n\\d+|elided) \\["), "49 nodes nearest the output and one summary");
-    assertTrue(dot.contains("&#x2026; 999,952 more nodes"), "1,000,001 - 49");
-    assertTrue(dot.contains("1 parameter &#xB7; 999,951 ops"));
-    assertTrue(dot.contains("  elided -> n999952;"));
-    assertTrue(dot.contains("  n999999 -> n1000000;"));
-    assertTrue(dot.length() < 100_000);
+  void aLongChainCollapsesToItsEndsAndOneBox() {
+    Tensor out = Fixtures.tanhChain(30);
+    String dot = DotExporter.toDot(out, DotOptions.defaults().withCollapsedChains(5));
+    // x, the first tanh, the 28 inner ones as one box, the last tanh.
+    assertEquals(4, count(dot, "(?m)^  [nr]\\d+ \\["), dot);
+    assertTrue(dot.contains("  n0 -> n1;\n  n1 -> r2;\n  r2 -> n30;\n"), dot);
+    String box = nodeLine(dot, "r2");
+    assertTrue(box.contains("&#x2026; 28 nodes in a chain") && box.contains("tanh &#xD7;28"), box);
+    // d tanh^k(x)/d... shrinks along the chain: the box shows the range of its 28 gradients.
+    double smallest = Double.MAX_VALUE;
+    double largest = 0;
+    Tensor t = out.inputs().get(0);
+    for (int i = 0; i < 28; i++, t = t.inputs().get(0)) {
+      smallest = Math.min(smallest, Math.abs(t.grad().item()));
+      largest = Math.max(largest, Math.abs(t.grad().item()));
+    }
+    assertTrue(box.contains("|grad| from " + Format.number(smallest) + " to "
+        + Format.number(largest)), box);
+    assertEquals(DotExporter.toDot(out), DotExporter.toDot(out, DotOptions.defaults().withCollapsedChains(29)),
+        "a run with fewer inner nodes than asked is drawn in full");
+  }
+
+  @Test
+  void aChainTakesItsOwnConstantsAlongAndStopsAtABranch() {
+    Tensor x = Tensor.scalar(0.3).named("x").requiresGrad();
+    Tensor a = x;
+    for (int i = 0; i < 10; i++) {
+      a = a.mul(1.5).sin(); // each mul has its own constant 1.5
+    }
+    Tensor shared = a.named("shared");
+    Tensor out = shared.sin().add(shared.cos()).named("out");
+    out.backward();
+    String dot = DotExporter.toDot(out, DotOptions.defaults().withCollapsedChains(3));
+    // The run is mul, sin, ..., sin = shared: 20 ops; its first and last stay, 18 ops and the 9 inner
+    // constants go inside. shared has two consumers, so the run stops there.
+    String box = dot.lines().filter(l -> l.startsWith("  r")).findFirst().orElseThrow();
+    assertTrue(box.contains("&#x2026; 27 nodes in a chain") && box.contains("sin &#xD7;9") && box.contains("mul &#xD7;9"), box);
+    assertEquals(1, count(dot, "(?m)^  r\\d+ \\["), "one run");
+    assertTrue(dot.contains("<B>shared</B>") && dot.contains("<B>out</B>"), dot);
+    assertEquals(1, count(dot, "value 1.5<"), "only the first mul's constant is drawn: " + dot);
   }
 
   @Test
@@ -267,5 +299,7 @@ class DotExporterTest {
     assertThrows(IllegalArgumentException.class, () -> DotOptions.defaults().withValueLimit(0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DotOptions.defaults().withMaxNodes(1));
     assertTrue(e.getMessage().contains("max nodes"));
+    e = assertThrows(IllegalArgumentException.class, () -> DotOptions.defaults().withCollapsedChains(0));
+    assertTrue(e.getMessage().contains("collapsed chain"));
   }
 }
