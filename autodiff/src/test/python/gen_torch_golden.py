@@ -112,11 +112,11 @@ def apply(op, xs, a):
     if op == "slice":
         return xs[0].narrow(a["axis"], a["start"], a["end"] - a["start"])
     if op == "index":
-        return torch.index_select(xs[0], a["axis"], torch.tensor(a["idx"]))
+        return torch.index_select(xs[0], a["axis"], torch.tensor(a["idx"], dtype=torch.long))
     if op == "gather":
         x, axis = xs[0], a["axis"] % xs[0].dim()
         out_shape = list(x.shape[:axis]) + list(x.shape[axis + 1:])
-        idx = torch.tensor(a["idx"]).reshape(out_shape).unsqueeze(axis)
+        idx = torch.tensor(a["idx"], dtype=torch.long).reshape(out_shape).unsqueeze(axis)
         return torch.gather(x, axis, idx).squeeze(axis)
     if op in ("sum", "mean"):
         f = torch.sum if op == "sum" else torch.mean
@@ -142,6 +142,12 @@ def run_graph(inputs, graph):
 CASES = []
 
 
+def short(t):
+    """t rounded to 7 significant digits: the fixture stays compact, and since the rounded values
+    are what torch computes with, nothing is lost (only outputs and gradients need all 17)."""
+    return torch.tensor([float("%.7g" % v) for v in t.reshape(-1).tolist()]).reshape(t.shape)
+
+
 def tj(t):
     t = t.detach()
     if t._is_zerotensor():  # torch's lazily-allocated zeros (e.g. the second derivative of abs)
@@ -152,10 +158,11 @@ def tj(t):
 def add_case(name, op, inputs, graph, const=(), order2=False):
     """Runs the graph in torch and records values, first and (optionally) second-order gradients."""
     assert all(c["name"] != name for c in CASES), "duplicate case " + name
+    inputs = [short(x) for x in inputs]
     leaves = [x.detach().clone().requires_grad_(i not in const) for i, x in enumerate(inputs)]
     wrt = [x for i, x in enumerate(leaves) if i not in const]
     y = run_graph(leaves, graph)
-    seed = randn(*y.shape)
+    seed = short(randn(*y.shape))
     case = {"name": name, "op": op, "inputs": [tj(x) for x in inputs], "graph": [list(n) for n in graph],
             "seed": tj(seed), "out": tj(y)}
     if const:
@@ -165,7 +172,7 @@ def add_case(name, op, inputs, graph, const=(), order2=False):
     it = iter(grads)
     case["grads"] = [None if i in const else tj(next(it)) for i in range(len(inputs))]
     if order2:
-        vs = [randn(*x.shape) for x in wrt]
+        vs = [short(randn(*x.shape)) for x in wrt]
         terms = [(g * v).sum() for g, v in zip(grads, vs) if g.requires_grad]
         if terms:
             z = sum(terms)
@@ -221,7 +228,9 @@ def unary_cases():
 # ---- broadcasting binary ops
 
 PATTERNS = [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 3), (2, 1)), ((3, 1), (1, 4)), ((2, 3, 4), (3, 1)),
-            ((4,), (2, 3, 4)), ((), (2, 3)), ((2, 1, 4), (3, 1)), ((5, 13), (5, 13)), ((1,), (3, 2))]
+            ((4,), (2, 3, 4)), ((), (2, 3)), ((2, 1, 4), (3, 1)), ((5, 13), (5, 13)), ((1,), (3, 2)),
+            # long rows, so vector kernels run their main loops and tails under broadcasting
+            ((3, 37), (37,)), ((37, 3), (37, 1)), ((67,), ()), ((), (67,))]
 
 
 def binary_inputs(op, sa, sb):
@@ -249,8 +258,10 @@ def reduction_cases():
                     single("%s %s axis=%d keep=%s" % (op, fmt(shape), axis, keep), op, [randn(*shape)],
                            {"axis": axis, "keep": keep})
         single("%s [5] axis=0" % op, op, [randn(5)], {"axis": 0})
+        single("%s [7,37] axis=0" % op, op, [randn(7, 37)], {"axis": 0})
+        single("%s [7,37] axis=1" % op, op, [randn(7, 37)], {"axis": 1})
     for op in ("sum", "mean"):
-        for shape in [(5,), (3, 4), (2, 3, 4), ()]:
+        for shape in [(5,), (3, 4), (2, 3, 4), (), (131,)]:
             single("%s all %s" % (op, fmt(shape)), op, [randn(*shape)])
     for op in ("softmax", "logSoftmax"):
         for shape in [(6,), (3, 4), (2, 3, 4)]:
@@ -297,6 +308,14 @@ def matmul_cases():
     mm("matmul batched-vector [2,3,4][4]", randn(2, m, k), randn(k))
     mm("matmul vector-batched [4][2,4,5]", randn(k), randn(2, k, n))
     mm("matmul transposed matrix-vector [4,3]T[4]", randn(k, m), randn(k), ta=True)
+    # Sizes that reach the kernels' other paths: k beyond one packed panel (256), m beyond one row
+    # block (96), and the unpacked path for a short side (k <= 4) with rows wider than a vector.
+    mm("matmul deep k [2,260][260,3]", randn(2, 260), randn(260, 3))
+    mm("matmul deep k TN [260,2]T[260,5]", randn(260, 2), randn(260, 5), ta=True)
+    mm("matmul tall m [98,5][5,2]", randn(98, 5), randn(5, 2))
+    mm("matmul short side [7,3][3,19]", randn(7, 3), randn(3, 19))
+    mm("matmul short side TN [3,7]T[3,19]", randn(3, 7), randn(3, 19), ta=True)
+    mm("matmul two rows [2,6][6,19]", randn(2, 6), randn(6, 19))
 
 
 # ---- shapes, joins and selections
@@ -338,6 +357,24 @@ def shaping_cases():
     single("gather [2,4,3] axis=0", "gather", [randn(2, 4, 3)], {"axis": 0, "idx": [1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1]})
     single("gather [2,4,3] axis=2", "gather", [randn(2, 4, 3)], {"axis": 2, "idx": [2, 0, 1, 1, 0, 0, 2, 2]})
     single("gather [5] axis=0", "gather", [randn(5)], {"axis": 0, "idx": [3]})
+
+
+# ---- empty tensors: shapes with a zero dimension
+
+def empty_cases():
+    single("empty sum [0,3] axis=0", "sum", [randn(0, 3)], {"axis": 0})
+    single("empty sum all [0,3]", "sum", [randn(0, 3)])
+    single("empty matmul [2,0][0,3]", "matmul", [randn(2, 0), randn(0, 3)])
+    single("empty matmul [0,4][4,3]", "matmul", [randn(0, 4), randn(4, 3)])
+    single("empty concat part", "concat", [randn(2, 0), randn(2, 3)], {"axis": 1})
+    single("empty slice 2:2", "slice", [randn(4, 3)], {"axis": 0, "start": 2, "end": 2})
+    single("empty add [0,3]+[3]", "add", [randn(0, 3), randn(3)])
+    single("empty add [0,3]+[1,3]", "add", [randn(0, 3), randn(1, 3)])
+    single("empty mul [2,0]*[2,1]", "mul", [randn(2, 0), randn(2, 1)])
+    single("empty exp [0]", "exp", [randn(0)])
+    single("empty softmax [0,3] axis=1", "softmax", [randn(0, 3)], {"axis": 1})
+    single("empty index none", "index", [randn(4, 3)], {"axis": 0, "idx": []})
+    single("empty expand [1,3]->[0,3]", "expand", [randn(1, 3)], {"shape": [0, 3]})
 
 
 # ---- compositions people write
@@ -391,8 +428,10 @@ def extreme_cases():
     big = t(-1000.0, -700.0, -100.0, -30.0, -1.0, 0.5, 19.0, 30.0, 100.0, 700.0, 1000.0)
     single("extreme sigmoid ±1000", "sigmoid", [big])
     single("extreme tanh ±1000", "tanh", [big])
-    # Between 20 and about 24 PyTorch's softplus returns x itself (its threshold=20), a deliberate
-    # approximation whose gradient is off by e^-x > 1e-10: those inputs are left out (see the test).
+    # Above 20 PyTorch's softplus returns x itself (threshold=20), a deliberate approximation: its
+    # gradient is then exactly 1 where the true one is sigmoid(x) = 1 - e^-x, more than 1e-10 off
+    # between 20 and 23, so inputs there are left out. chainrule computes softplus exactly
+    # (max(x, 0) + log1p(e^-|x|)); at 30 the two agree to 1e-13.
     single("extreme softplus ±1000", "softplus", [big])
     single("extreme exp", "exp", [t(-1000.0, -700.0, -30.0, 0.0, 30.0, 700.0)])
     single("extreme log tiny and huge", "log", [t(1e-300, 1e-200, 1e-20, 1.0, 1e20, 1e300)])
@@ -482,6 +521,16 @@ def second_order_cases():
     single("order2 gather", "gather", [randn(4, 3)], {"axis": 1, "idx": [0, 2, 1, 2]}, order2=True)
     single("order2 concat", "concat", [randn(2, 3), randn(1, 3)], {"axis": 0}, order2=True)
     single("order2 expand", "expand", [randn(3, 1)], {"shape": [2, 3, 4]}, order2=True)
+    single("order2 sumTo", "sumTo", [randn(2, 3, 4)], {"shape": [3, 1]}, order2=True)
+    single("order2 slice", "slice", [randn(4, 3)], {"axis": 0, "start": 1, "end": 3}, order2=True)
+    single("order2 index", "index", [randn(4, 3)], {"axis": 0, "idx": [2, 2, 0]}, order2=True)
+    single("order2 transpose(0,2)", "transpose", [randn(2, 3, 4)], {"axes": [0, 2]}, order2=True)
+    single("order2 reshape", "reshape", [randn(2, 6)], {"shape": [3, 4]}, order2=True)
+    # A second derivative that flows through the gradient of every kind of shaping op at once.
+    add_case("order2 shaping chain", "composite", [randn(2, 3, 4)],
+             [["transpose", [0], {"axes": [0, 2]}], ["reshape", [1], {"shape": [4, 6]}], ["slice", [2], {"axis": 1, "start": 1, "end": 5}],
+              ["index", [3], {"axis": 0, "idx": [3, 0, 0]}], ["exp", [4], {}], ["gather", [5], {"axis": 1, "idx": [0, 3, 2]}],
+              ["square", [6], {}], ["expand", [7], {"shape": [2, 3]}], ["sumTo", [8], {"shape": [1, 3]}]], order2=True)
     add_case("order2 crossEntropy", "crossEntropy", [randn(5, 4)], cross_entropy_graph([0, 2, 1, 1, 3]), order2=True)
     add_case("order2 tanh(xW+b) squared", "composite", [randn(4, 3), randn(3, 2), randn(2)],
              [["matmul", [0, 1], {}], ["add", [3, 2], {}], ["tanh", [4], {}], ["square", [5], {}], ["sum", [6], {}]],
@@ -493,8 +542,10 @@ def second_order_cases():
              [["mean", [0], {"axis": 1, "keep": True}], ["sub", [0, 1], {}], ["square", [2], {}],
               ["mean", [3], {"axis": 1, "keep": True}], ["add", [4], {"c": 1e-5}], ["sqrt", [5], {}],
               ["div", [2, 6], {}]], order2=True)
+    # Not 30: above its threshold (20) torch's softplus is x itself, so its second derivative there is
+    # exactly 0 where the true one (and chainrule's) is sigmoid'(30) = 9e-14; at 50 both are 0 to 2e-22.
     add_case("order2 extreme bceWithLogits", "bceWithLogits",
-             [t(1000.0, -1000.0, 30.0, -2.0, 0.5), t(1.0, 0.0, 0.0, 1.0, 1.0)],
+             [t(1000.0, -1000.0, 50.0, -2.0, 0.5), t(1.0, 0.0, 0.0, 1.0, 1.0)],
              [["softplus", [0], {}], ["mul", [0, 1], {}], ["sub", [2, 3], {}], ["mean", [4], {}]],
              const=(1,), order2=True)
     single("order2 extreme sigmoid", "sigmoid", [t(-1000.0, -30.0, 0.5, 30.0, 1000.0)], order2=True)
@@ -508,6 +559,7 @@ def main():
     reduction_cases()
     matmul_cases()
     shaping_cases()
+    empty_cases()
     composite_cases()
     extreme_cases()
     kink_cases()

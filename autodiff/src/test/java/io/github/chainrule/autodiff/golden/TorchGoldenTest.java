@@ -217,9 +217,12 @@ class TorchGoldenTest {
           worstExcess = excess;
         }
       }
-      if (Math.abs(e[i]) > floor / REL) { // relative error is meaningful only above the floor
-        WORST.offer(diff / Math.abs(e[i]), label, what, i);
+      // For the summary: relative error where it means something (elements not tiny against the
+      // tensor's scale), and the error against the scale everywhere.
+      if (Math.abs(e[i]) >= 1e-6 * scale) {
+        WORST.relative(diff / Math.abs(e[i]), label, what, i);
       }
+      WORST.scaled(diff / scale, label, what, i);
     }
     if (worst >= 0) {
       int w = worst;
@@ -229,21 +232,31 @@ class TorchGoldenTest {
     }
   }
 
-  /** The largest relative error seen over all compared elements, for the summary line. */
+  /** The largest errors seen over all compared elements, for the summary line. */
   private static final class Worst {
-    private double error = 0;
-    private String where = "(none)";
+    private double relative = 0;
+    private String relativeAt = "(none)";
+    private double scaled = 0;
+    private String scaledAt = "(none)";
 
-    synchronized void offer(double relError, String label, String what, int index) {
-      if (relError > error) {
-        error = relError;
-        where = label + ", " + what + " [" + index + "]";
+    synchronized void relative(double error, String label, String what, int index) {
+      if (error > relative) {
+        relative = error;
+        relativeAt = label + ", " + what + " [" + index + "]";
+      }
+    }
+
+    synchronized void scaled(double error, String label, String what, int index) {
+      if (error > scaled) {
+        scaled = error;
+        scaledAt = label + ", " + what + " [" + index + "]";
       }
     }
 
     @Override
     public synchronized String toString() {
-      return String.format("%.3g at %s", error, where);
+      return String.format("%.3g (elements at least 1e-6 of their tensor's scale) at %s; "
+          + "worst error against the tensor's scale %.3g at %s", relative, relativeAt, scaled, scaledAt);
     }
   }
 
