@@ -208,7 +208,7 @@ def unary_domain(op, *shape):
 
 def unary_cases():
     for op in UNARY:
-        for shape in [(7,), (2, 3), (2, 3, 2), (67,)]:
+        for shape in [(7,), (2, 3), (2, 3, 2), (67,), ()]:
             single("%s %s" % (op, fmt(shape)), op, [unary_domain(op, *shape)])
     for p in [2.0, 3.0, 1.0, 0.5, -1.0, 0.0, 1.7, -2.5, 4.0]:
         single("pow(%g) [2,4]" % p, "pow", [positive(2, 4)], {"p": p})
@@ -230,7 +230,9 @@ def unary_cases():
 PATTERNS = [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 3), (2, 1)), ((3, 1), (1, 4)), ((2, 3, 4), (3, 1)),
             ((4,), (2, 3, 4)), ((), (2, 3)), ((2, 1, 4), (3, 1)), ((5, 13), (5, 13)), ((1,), (3, 2)),
             # long rows, so vector kernels run their main loops and tails under broadcasting
-            ((3, 37), (37,)), ((37, 3), (37, 1)), ((67,), ()), ((), (67,))]
+            ((3, 37), (37,)), ((37, 3), (37, 1)), ((67,), ()), ((), (67,)),
+            # scalars on both sides take chainrule's scalar fast path
+            ((), ())]
 
 
 def binary_inputs(op, sa, sb):
@@ -360,6 +362,26 @@ def shaping_cases():
 
 
 # ---- empty tensors: shapes with a zero dimension
+
+def degenerate_cases():
+    """Axes of size 1 and negative axes: where an off-by-one in an [outer, len, inner] view shows."""
+    single("softmax size-1 axis [3,1] axis=1", "softmax", [randn(3, 1)], {"axis": 1})
+    single("logSoftmax size-1 axis [3,1] axis=1", "logSoftmax", [randn(3, 1)], {"axis": 1})
+    single("logSoftmax [1]", "logSoftmax", [randn(1)], {"axis": 0})
+    single("max size-1 axis [3,1,2] axis=1", "max", [randn(3, 1, 2)], {"axis": 1, "keep": True})
+    single("sum size-1 axis [1,4] axis=0", "sum", [randn(1, 4)], {"axis": 0})
+    single("matmul [1][1]", "matmul", [randn(1), randn(1)])
+    single("matmul [1,1][1,1]", "matmul", [randn(1, 1), randn(1, 1)])
+    single("slice axis=-1 [3,5]", "slice", [randn(3, 5)], {"axis": -1, "start": 1, "end": 4})
+    single("index axis=-1 [3,4]", "index", [randn(3, 4)], {"axis": -1, "idx": [3, 1]})
+    single("gather axis=-1 [3,4]", "gather", [randn(3, 4)], {"axis": -1, "idx": [3, 1, 0]})
+    single("gather axis=-2 [2,3,4]", "gather", [randn(2, 3, 4)], {"axis": -2, "idx": [0, 1, 2, 0, 2, 2, 1, 0]})
+    single("softmax axis=-2 [2,3,4]", "softmax", [randn(2, 3, 4)], {"axis": -2})
+    single("transpose(-1,0) [2,3,4]", "transpose", [randn(2, 3, 4)], {"axes": [-1, 0]})
+    single("reshape [] -> [1,1]", "reshape", [randn()], {"shape": [1, 1]})
+    single("expand [] -> [3]", "expand", [randn()], {"shape": [3]})
+    single("sumTo [2,3] -> [1,1]", "sumTo", [randn(2, 3)], {"shape": [1, 1]})
+
 
 def empty_cases():
     single("empty sum [0,3] axis=0", "sum", [randn(0, 3)], {"axis": 0})
@@ -559,6 +581,7 @@ def main():
     reduction_cases()
     matmul_cases()
     shaping_cases()
+    degenerate_cases()
     empty_cases()
     composite_cases()
     extreme_cases()
