@@ -110,7 +110,8 @@ class NnGoldenTest {
     for (JsonNode c : golden.get("losses")) {
       String name = c.get("name").asText();
       Reduction r = c.get("reduction").asText().equals("sum") ? Reduction.SUM : Reduction.MEAN;
-      tests.add(dynamicTest(name + " " + r, () -> {
+      String label = c.has("label") ? c.get("label").asText() : name + " " + r;
+      tests.add(dynamicTest(label, () -> {
         Loss loss = loss(name, r);
         Tensor pred = tensor(c.get("pred")).requiresGrad();
         Tensor target = tensor(c.get("target"));
@@ -119,8 +120,8 @@ class NnGoldenTest {
         }
         Tensor l = loss.compute(pred, target);
         l.backward();
-        assertClose(name + " value", c.get("loss").asDouble(), l.item());
-        assertClose(name + " gradient", c.get("grad"), pred.grad());
+        assertClose(label + " value", c.get("loss").asDouble(), l.item());
+        assertClose(label + " gradient", c.get("grad"), pred.grad());
       }));
     }
     return tests.stream();
@@ -169,6 +170,54 @@ class NnGoldenTest {
       }));
     }
     return tests.stream();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> optimisersTrainAnMlpAlongTorchOptimsTrajectory() {
+    JsonNode o = golden.get("optimizers_mlp");
+    int[] sizes = ints(o.get("sizes"));
+    int[] labels = ints(o.get("labels"));
+    List<DynamicTest> tests = new ArrayList<>();
+    for (JsonNode c : o.get("cases")) {
+      String label = "mlp " + c.get("optimizer").asText() + " " + c.get("options");
+      tests.add(dynamicTest(label, () -> {
+        Sequential net = Mlp.of(sizes).activation(() -> Activation.named("tanh")).build();
+        for (Iterator<Map.Entry<String, JsonNode>> it = o.get("init").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          net.set(e.getKey(), values(e.getValue()));
+        }
+        Optimizer opt = optimizer(c.get("optimizer").asText(), c.get("options"), net.parameters());
+        Tensor x = tensor(o.get("x"));
+        for (int s = 0; s < c.get("steps").asInt(); s++) {
+          opt.zeroGrad();
+          Tensor loss = Losses.crossEntropy(net.forward(x), labels, Reduction.MEAN);
+          loss.backward();
+          assertClose(label + " loss at step " + s, c.get("losses").get(s).asDouble(), loss.item());
+          opt.step();
+          for (Parameter p : net.parameters()) {
+            assertClose(label + " " + p.name() + " after step " + s,
+                values(c.get("trajectory").get(s).get(p.name())), p.data());
+          }
+        }
+      }));
+    }
+    return tests.stream();
+  }
+
+  @Test
+  void fixtureKeepsItsCases() {
+    // A regenerated fixture must not silently lose cases.
+    assertTrue(golden.get("losses").size() >= 24, "loss cases: " + golden.get("losses").size());
+    assertTrue(golden.get("optimizers").get("cases").size() + golden.get("optimizers_mlp").get("cases").size() >= 28,
+        "optimiser trajectories");
+  }
+
+  private static int[] ints(JsonNode v) {
+    int[] out = new int[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = v.get(i).asInt();
+    }
+    return out;
   }
 
   private static Optimizer optimizer(String name, JsonNode o, List<Parameter> params) {
