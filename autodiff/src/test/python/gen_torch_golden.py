@@ -20,6 +20,9 @@ Java with chainrule:
      "out": y, "grads": [dL/dx per input, null for constants],
      "order2": {"v": [direction per input], "grads": [d<dL/dx, v>/dx per input]}   (optional)}
 
+Functional cases ({"functional": {"kind": "jacobian" | "hessian" | "hvp", "v": ...}}) hold
+torch.autograd.functional's result in "out", for x = inputs[0] with the other inputs as constants.
+
 Second-order cases follow torch.autograd.grad(create_graph=True): first the gradients g of
 <y, seed>, then the gradient of sum_i <g_i, v_i> with respect to every input.
 
@@ -575,6 +578,56 @@ def second_order_cases():
            {"axis": 1}, order2=True)
 
 
+# ---- functional derivatives: Autodiff.jacobian / hessian / hvp against torch.autograd.functional
+
+def add_functional(name, kind, inputs, graph, v=None):
+    """inputs[0] is x; the others are constants the function closes over."""
+    assert all(c["name"] != name for c in CASES), "duplicate case " + name
+    inputs = [short(x) for x in inputs]
+    consts = inputs[1:]
+    f = lambda x: run_graph([x] + consts, graph)
+    F = torch.autograd.functional
+    if kind == "jacobian":
+        out = F.jacobian(f, inputs[0])
+    elif kind == "hessian":
+        out = F.hessian(f, inputs[0])
+    else:
+        v = short(v)
+        out = F.hvp(f, inputs[0], v)[1]
+    assert torch.isfinite(out).all(), name
+    case = {"name": name, "op": kind, "inputs": [tj(x) for x in inputs], "graph": [list(n) for n in graph],
+            "functional": {"kind": kind}, "out": tj(out)}
+    if v is not None:
+        case["functional"]["v"] = tj(v)
+    CASES.append(case)
+
+
+def functional_cases():
+    add_functional("jacobian softmax [4]", "jacobian", [randn(4)], [["softmax", [0], {"axis": 0}]])
+    add_functional("jacobian logSoftmax [2,3] axis=1", "jacobian", [randn(2, 3)], [["logSoftmax", [0], {"axis": 1}]])
+    add_functional("jacobian sigmoid [3]", "jacobian", [randn(3)], [["sigmoid", [0], {}]])
+    add_functional("jacobian x W [3]·[3,2]", "jacobian", [randn(3), randn(3, 2)], [["matmul", [0, 1], {}]])
+    add_functional("jacobian x*tanh(x) [2,2]", "jacobian", [randn(2, 2)], [["tanh", [0], {}], ["mul", [0, 1], {}]])
+    add_functional("jacobian sum over axis [2,3]", "jacobian", [randn(2, 3)], [["sum", [0], {"axis": 0}]])
+    hess = [
+        ("sum tanh(x)^2 [4]", [randn(4)], [["tanh", [0], {}], ["square", [1], {}], ["sum", [2], {}]]),
+        ("logsumexp [5]", [randn(5)],
+         [["max", [0], {"axis": 0, "keep": True}], ["sub", [0, 1], {}], ["exp", [2], {}], ["sum", [3], {}],
+          ["log", [4], {}], ["max", [0], {"axis": 0}], ["add", [5, 6], {}]]),
+        ("sum softplus at ±1000 [4]", [t(-1000.0, 0.3, 2.0, 1000.0)], [["softplus", [0], {}], ["sum", [1], {}]]),
+        ("quadratic form x^T A x [3]", [randn(3), randn(3, 3)],
+         [["matmul", [1, 0], {}], ["mul", [0, 2], {}], ["sum", [3], {}]]),
+        ("mean x^3 [2,3]", [randn(2, 3)], [["pow", [0], {"p": 3.0}], ["mean", [1], {}]]),
+        ("crossEntropy [2,3]", [randn(2, 3)], cross_entropy_graph([2, 0])),
+        ("sum exp(x) sin(x) [3]", [randn(3)], [["exp", [0], {}], ["sin", [0], {}], ["mul", [1, 2], {}], ["sum", [3], {}]]),
+        ("linear sum 2x: zero [3]", [randn(3)], [["mul", [0], {"c": 2.0}], ["sum", [1], {}]]),
+        ("sum log(sigmoid(x)) [4]", [randn(4)], [["sigmoid", [0], {}], ["log", [1], {}], ["sum", [2], {}]]),
+    ]
+    for name, inputs, graph in hess:
+        add_functional("hessian " + name, "hessian", inputs, graph)
+        add_functional("hvp " + name, "hvp", inputs, graph, v=randn(*inputs[0].shape))
+
+
 def main():
     unary_cases()
     binary_cases()
@@ -587,6 +640,7 @@ def main():
     extreme_cases()
     kink_cases()
     second_order_cases()
+    functional_cases()
     golden = {"generator": "autodiff/src/test/python/gen_torch_golden.py", "torch": torch.__version__,
               "count": len(CASES), "cases": CASES}
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.chainrule.autodiff.Autodiff;
 import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +33,9 @@ import org.junit.jupiter.api.TestFactory;
  * <p>A case is a small program over chainrule's op names ({@code [op, [refs], {args}]}, refs
  * pointing at the inputs first and then at earlier nodes), so the same fixture covers single ops,
  * broadcasting patterns, reductions per axis, the matmul variants, compositions such as
- * cross-entropy, extreme inputs and second derivatives.
+ * cross-entropy, extreme inputs and second derivatives. Cases marked {@code functional} instead
+ * compare {@link Autodiff#jacobian}, {@link Autodiff#hessian} and {@link Autodiff#hvp} with
+ * torch.autograd.functional.
  *
  * <p>Tolerance: |actual − expected| ≤ 1e-10·|expected| + 1e-14·scale, where scale is the largest
  * magnitude in that expected tensor (at least 1). The relative term is the contract. The absolute
@@ -84,6 +88,10 @@ class TorchGoldenTest {
 
   private static void replay(JsonNode c) {
     String label = c.get("name").asText() + " [op " + c.get("op").asText() + "]";
+    if (c.has("functional")) {
+      replayFunctional(label, c);
+      return;
+    }
     JsonNode inputsJson = c.get("inputs");
     boolean[] constant = new boolean[inputsJson.size()];
     for (JsonNode i : c.path("const")) {
@@ -125,6 +133,31 @@ class TorchGoldenTest {
       Tensor[] second = Backward.from(z).gradients(wrt.toArray(new Tensor[0]));
       compareGrads(label, "second-order gradient", c.get("order2").get("grads"), constant, second);
     }
+  }
+
+  /** Autodiff.jacobian, hessian or hvp of x -> graph(x, constants...) at inputs[0]. */
+  private static void replayFunctional(String label, JsonNode c) {
+    List<Tensor> constants = new ArrayList<>();
+    for (int i = 1; i < c.get("inputs").size(); i++) {
+      constants.add(tensor(c.get("inputs").get(i)));
+    }
+    UnaryOperator<Tensor> f = x -> {
+      List<Tensor> in = new ArrayList<>();
+      in.add(x);
+      in.addAll(constants);
+      return run(c.get("graph"), in);
+    };
+    Tensor x = tensor(c.get("inputs").get(0));
+    JsonNode fn = c.get("functional");
+    String kind = fn.get("kind").asText();
+    Tensor result;
+    switch (kind) {
+      case "jacobian": result = Autodiff.jacobian(f, x); break;
+      case "hessian": result = Autodiff.hessian(f, x); break;
+      case "hvp": result = Autodiff.hvp(f, x, tensor(fn.get("v"))); break;
+      default: throw new AssertionError("the fixture names a functional this test does not know: " + kind);
+    }
+    assertClose(label, kind, c.get("out"), result);
   }
 
   private static void compareGrads(String label, String what, JsonNode expected, boolean[] constant, Tensor[] grads) {
