@@ -157,6 +157,35 @@ def extreme_loss_cases():
     return cases
 
 
+def loss_second_order_cases():
+    """d/dp <dL/dp, v>: each loss's gradient differentiated once more (create_graph=True)."""
+    F = torch.nn.functional
+    torch.manual_seed(777)
+    cases = []
+    n = 5
+    probs = torch.sigmoid(torch.randn(n, 1))
+    labels01 = torch.tensor([[1.0], [0.0], [1.0], [1.0], [0.0]])
+    logits = torch.randn(n, 1) * 3
+    logits[0, 0] = 1000.0
+    class_logits = torch.randn(n, 3) * 2
+    classes = torch.tensor([0.0, 2.0, 1.0, 1.0, 0.0])
+    pred, target = torch.randn(n, 2), torch.randn(n, 2)
+    specs = [
+        ("bce", probs, labels01, lambda p, y: F.binary_cross_entropy(p, y)),
+        ("bceWithLogits", logits, labels01, lambda p, y: F.binary_cross_entropy_with_logits(p, y)),
+        ("crossEntropy", class_logits, classes, lambda p, y: F.cross_entropy(p, y.to(torch.long))),
+        ("mse", pred, target, lambda p, y: F.mse_loss(p, y)),
+    ]
+    for name, p0, y, fn in specs:
+        p = p0.clone().requires_grad_(True)
+        v = torch.randn(p.shape)
+        (g,) = torch.autograd.grad(fn(p, y), p, create_graph=True)
+        (h,) = torch.autograd.grad((g * v).sum(), p)
+        cases.append({"name": name, "reduction": "mean", "pred": tensor_json(p0), "target": tensor_json(y),
+                      "v": tensor_json(v), "grad": tensor_json(g), "hvp": tensor_json(h)})
+    return cases
+
+
 # ------------------------------------------------------------------ optimisers
 
 def adam_without_bias_correction(params, lr, betas, eps, steps_fn):
@@ -353,6 +382,7 @@ def main():
     # Sections added later draw their random numbers after the ones above, which stay unchanged.
     golden["losses"] += extreme_loss_cases()
     golden["optimizers_mlp"] = optimizer_mlp_cases()
+    golden["loss_second_order"] = loss_second_order_cases()
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump(golden, f, indent=1, allow_nan=False)
