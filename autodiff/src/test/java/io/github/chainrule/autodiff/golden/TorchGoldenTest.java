@@ -37,17 +37,17 @@ import org.junit.jupiter.api.TestFactory;
  * compare {@link Autodiff#jacobian}, {@link Autodiff#hessian} and {@link Autodiff#hvp} with
  * torch.autograd.functional.
  *
- * <p>Tolerance: |actual − expected| ≤ 1e-10·|expected| + 1e-14·scale, where scale is the largest
- * magnitude in that expected tensor (at least 1). The relative term is the contract. The absolute
- * term exists only because elements that are (nearly) zero by cancellation — a softmax gradient's
- * row sums, a matmul entry whose products cancel, an expected 0 met as 1e-17 — carry rounding
- * noise of order n·u·(size of the terms), u = 1.1e-16, and PyTorch and chainrule sum in different
- * orders; 1e-14·scale is about a hundred such roundings, far below any real error, which shows up
- * at the size of the values themselves.
- */
+ * <p>Tolerance: |actual − expected| ≤ 1e-10·|expected| + 1e-15. The relative term is the
+ * contract. The absolute term only matters for elements whose exact value is below about 1e-15,
+ * which arise as 1 minus something within an ulp of 1: sigmoid(35) − 1 in a BCE gradient, or
+ * 1 − tanh²(19), whose exact value is 1.3e-16. There both answers are rounding noise of order
+ * u = 1.1e-16 (PyTorch's tanh(19) rounds to exactly 1 and gives 0, Java's Math.tanh is one ulp
+ * below and gives 2.2e-16), so no relative comparison can be meaningful. Measured: those are the
+ * only two elements in the fixture that need the floor, at 1.9e-16 and 2.8e-17.
+  */
 class TorchGoldenTest {
   static final double REL = 1e-10;
-  static final double ABS_PER_SCALE = 1e-14;
+  static final double ABS = 1e-15;
   private static final int MIN_CASES = 300;
 
   private static JsonNode golden;
@@ -234,34 +234,30 @@ class TorchGoldenTest {
         + Shape.format(actual.shapeRef()) + ", PyTorch's is " + Shape.format(shape));
     double[] e = doubles(expectedJson.get("v"));
     double[] x = actual.data();
-    double scale = 1.0;
-    for (double v : e) {
-      scale = Math.max(scale, Math.abs(v));
-    }
-    double floor = ABS_PER_SCALE * scale;
     int worst = -1;
     double worstExcess = 0;
     for (int i = 0; i < e.length; i++) {
       double diff = Math.abs(x[i] - e[i]);
-      if (!(diff <= REL * Math.abs(e[i]) + floor)) { // also catches NaN
-        double excess = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / (REL * Math.abs(e[i]) + floor);
+      double tol = REL * Math.abs(e[i]) + ABS;
+      if (!(diff <= tol)) { // also catches NaN
+        double excess = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / tol;
         if (worst < 0 || excess > worstExcess) {
           worst = i;
           worstExcess = excess;
         }
       }
-      // For the summary: relative error where it means something (elements not tiny against the
-      // tensor's scale), and the error against the scale everywhere.
-      if (Math.abs(e[i]) >= 1e-6 * scale) {
+      if (Math.abs(e[i]) >= 100 * ABS) { // where the floor is under 1% of the value
         WORST.relative(diff / Math.abs(e[i]), label, what, i);
       }
-      WORST.scaled(diff / scale, label, what, i);
+      if (diff > REL * Math.abs(e[i])) {
+        WORST.floored(diff, label, what, i);
+      }
     }
     if (worst >= 0) {
       int w = worst;
       fail(label + ": " + what + " differs from PyTorch at flat index " + w + " of " + Shape.format(shape)
           + ": expected " + e[w] + ", chainrule gives " + x[w] + " (relative error "
-          + Math.abs(x[w] - e[w]) / Math.abs(e[w]) + ", tolerance " + REL + " relative + " + floor + " absolute)");
+          + Math.abs(x[w] - e[w]) / Math.abs(e[w]) + ", tolerance " + REL + " relative + " + ABS + " absolute)");
     }
   }
 
@@ -269,9 +265,11 @@ class TorchGoldenTest {
   private static final class Worst {
     private double relative = 0;
     private String relativeAt = "(none)";
-    private double scaled = 0;
-    private String scaledAt = "(none)";
+    private double floored = 0;
+    private String flooredAt = "(none)";
+    private int flooredCount = 0;
 
+    /** An element of magnitude at least 1e-13, where relative error is what the floor leaves. */
     synchronized void relative(double error, String label, String what, int index) {
       if (error > relative) {
         relative = error;
@@ -279,17 +277,19 @@ class TorchGoldenTest {
       }
     }
 
-    synchronized void scaled(double error, String label, String what, int index) {
-      if (error > scaled) {
-        scaled = error;
-        scaledAt = label + ", " + what + " [" + index + "]";
+    /** An element that passes only thanks to the absolute floor. */
+    synchronized void floored(double diff, String label, String what, int index) {
+      flooredCount++;
+      if (diff > floored) {
+        floored = diff;
+        flooredAt = label + ", " + what + " [" + index + "]";
       }
     }
 
     @Override
     public synchronized String toString() {
-      return String.format("%.3g (elements at least 1e-6 of their tensor's scale) at %s; "
-          + "worst error against the tensor's scale %.3g at %s", relative, relativeAt, scaled, scaledAt);
+      return String.format("%.3g (over elements of magnitude >= 1e-13) at %s; %d element(s) passed on the absolute floor alone, the largest "
+          + "difference %.3g at %s", relative, relativeAt, flooredCount, floored, flooredAt);
     }
   }
 
