@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestFactory;
  * u = 1.1e-16 (PyTorch's tanh(19) rounds to exactly 1 and gives 0, Java's Math.tanh is one ulp
  * below and gives 2.2e-16), so no relative comparison can be meaningful. Measured: those are the
  * only two elements in the fixture that need the floor, at 1.9e-16 and 2.8e-17.
-  */
+ */
 class TorchGoldenTest {
   static final double REL = 1e-10;
   static final double ABS = 1e-15;
