@@ -2,7 +2,10 @@
 """Golden values for chainrule's nn module, computed with real PyTorch in float64.
 
 Writes nn/src/test/resources/golden/nn_golden.json, which NnGoldenTest reproduces within 1e-12
-relative. The fixture is committed so the Java build needs no Python; rerun this after changing a
+relative (the losses' Hessian-vector products within 1e-10: PyTorch's own BCE double backward is
+8e-12 off the exact value). Sections: a Linear layer, four MLPs, losses (including logits at ±1000,
+probabilities of exactly 0 and 1, zero errors), losses differentiated twice, optimiser
+trajectories on a Linear layer (21) and on a 2-5-3 MLP (7 x 10 steps), schedules and clipping. The fixture is committed so the Java build needs no Python; rerun this after changing a
 case:
 
     apt-get install -y python3-torch            # Debian's PyTorch (1.13 on bookworm)
