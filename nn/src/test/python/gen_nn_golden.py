@@ -2,7 +2,10 @@
 """Golden values for chainrule's nn module, computed with real PyTorch in float64.
 
 Writes nn/src/test/resources/golden/nn_golden.json, which NnGoldenTest reproduces within 1e-12
-relative. The fixture is committed so the Java build needs no Python; rerun this after changing a
+relative (the losses' Hessian-vector products within 1e-10: PyTorch's own BCE double backward is
+8e-12 off the exact value). Sections: a Linear layer, four MLPs, losses (including logits at ±1000,
+probabilities of exactly 0 and 1, zero errors), losses differentiated twice, optimiser
+trajectories on a Linear layer (21) and on a 2-5-3 MLP (7 x 10 steps), schedules and clipping. The fixture is committed so the Java build needs no Python; rerun this after changing a
 case:
 
     apt-get install -y python3-torch            # Debian's PyTorch (1.13 on bookworm)
@@ -116,6 +119,76 @@ def loss_cases():
     return cases
 
 
+def extreme_loss_cases():
+    """Numerical hygiene: losses at logits of ±1000, probabilities of exactly 0 and 1, zero errors.
+
+    Appended to "losses" after every other section has drawn its random numbers, so adding these
+    left the earlier golden values unchanged. Each carries a "label" naming what it pins down.
+    """
+    F = torch.nn.functional
+    cases = []
+
+    def add(label, name, reduction, pred, target, fn):
+        p = pred.clone().requires_grad_(True)
+        loss = fn(p, target)
+        loss.backward()
+        assert torch.isfinite(loss) and torch.isfinite(p.grad).all(), label
+        cases.append({"name": name, "label": label, "reduction": reduction, "pred": tensor_json(pred),
+                      "target": tensor_json(target), "loss": loss.item(), "grad": tensor_json(p.grad)})
+
+    logits = torch.tensor([[1000.0], [-1000.0], [1000.0], [-1000.0], [30.0], [-700.0], [0.25], [-3.0]])
+    labels01 = torch.tensor([[1.0], [0.0], [0.0], [1.0], [1.0], [0.0], [1.0], [0.0]])
+    class_logits = torch.tensor([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0], [1000.0, 1000.0, -1000.0],
+                                 [-1000.0, -1000.0, -999.0], [0.5, -0.25, 2.0]])
+    classes = torch.tensor([0.0, 2.0, 1.0, 0.0, 2.0])
+    probs = torch.tensor([[0.0], [1.0], [0.0], [1.0], [1e-300], [0.5], [1.0 - 2.0 ** -53], [0.3]])
+    probs_labels = torch.tensor([[0.0], [1.0], [1.0], [0.0], [1.0], [0.0], [1.0], [1.0]])
+    pred = torch.tensor([[1000.0, -1000.0], [0.5, 2.0], [-3.0, 1e-300]])
+    target = torch.tensor([[-1000.0, -1000.0], [0.5, 1.0], [-3.0, 0.0]])
+    for red in ("mean", "sum"):
+        add("bceWithLogits at ±1000 " + red, "bceWithLogits", red, logits, labels01,
+            lambda p, y: F.binary_cross_entropy_with_logits(p, y, reduction=red))
+        add("crossEntropy at ±1000 " + red, "crossEntropy", red, class_logits, classes,
+            lambda p, y: F.cross_entropy(p, y.to(torch.long), reduction=red))
+        # PyTorch clamps each log at -100 and divides its gradient by max(p(1 - p), 1e-12).
+        add("bce at p = 0 and 1 exactly " + red, "bce", red, probs, probs_labels,
+            lambda p, y: F.binary_cross_entropy(p, y, reduction=red))
+        # Zero errors are kinks of mae: PyTorch's gradient there is sign(0) = 0.
+        add("mae with zero errors, at ±1000 " + red, "mae", red, pred, target,
+            lambda p, y: F.l1_loss(p, y, reduction=red))
+        add("mse at ±1000 " + red, "mse", red, pred, target, lambda p, y: F.mse_loss(p, y, reduction=red))
+    return cases
+
+
+def loss_second_order_cases():
+    """d/dp <dL/dp, v>: each loss's gradient differentiated once more (create_graph=True)."""
+    F = torch.nn.functional
+    torch.manual_seed(777)
+    cases = []
+    n = 5
+    probs = torch.sigmoid(torch.randn(n, 1))
+    labels01 = torch.tensor([[1.0], [0.0], [1.0], [1.0], [0.0]])
+    logits = torch.randn(n, 1) * 3
+    logits[0, 0] = 1000.0
+    class_logits = torch.randn(n, 3) * 2
+    classes = torch.tensor([0.0, 2.0, 1.0, 1.0, 0.0])
+    pred, target = torch.randn(n, 2), torch.randn(n, 2)
+    specs = [
+        ("bce", probs, labels01, lambda p, y: F.binary_cross_entropy(p, y)),
+        ("bceWithLogits", logits, labels01, lambda p, y: F.binary_cross_entropy_with_logits(p, y)),
+        ("crossEntropy", class_logits, classes, lambda p, y: F.cross_entropy(p, y.to(torch.long))),
+        ("mse", pred, target, lambda p, y: F.mse_loss(p, y)),
+    ]
+    for name, p0, y, fn in specs:
+        p = p0.clone().requires_grad_(True)
+        v = torch.randn(p.shape)
+        (g,) = torch.autograd.grad(fn(p, y), p, create_graph=True)
+        (h,) = torch.autograd.grad((g * v).sum(), p)
+        cases.append({"name": name, "reduction": "mean", "pred": tensor_json(p0), "target": tensor_json(y),
+                      "v": tensor_json(v), "grad": tensor_json(g), "hvp": tensor_json(h)})
+    return cases
+
+
 # ------------------------------------------------------------------ optimisers
 
 def adam_without_bias_correction(params, lr, betas, eps, steps_fn):
@@ -216,6 +289,50 @@ def optimizer_cases():
             "cases": cases}
 
 
+def optimizer_mlp_cases():
+    """Trajectories of a 2-5-3 tanh MLP under cross-entropy: four parameters, ten steps each."""
+    F = torch.nn.functional
+    torch.manual_seed(4321)
+    template = torch.nn.Sequential(torch.nn.Linear(2, 5), torch.nn.Tanh(), torch.nn.Linear(5, 3))
+    init = {n: p.detach().clone() for n, p in template.named_parameters()}
+    x = torch.randn(8, 2)
+    labels = torch.tensor([0, 1, 2, 1, 0, 2, 2, 1])
+    specs = [
+        ("sgd", {"lr": 0.5}),
+        ("sgd", {"lr": 0.2, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+        ("adam", {"lr": 0.05}),
+        ("adam", {"lr": 0.05, "amsgrad": True, "weight_decay": 0.01, "betas": [0.85, 0.95]}),
+        ("adamw", {"lr": 0.05, "weight_decay": 0.05}),
+        ("rmsprop", {"lr": 0.01, "centered": True, "momentum": 0.6}),
+        ("adagrad", {"lr": 0.3, "lr_decay": 0.05}),
+    ]
+    steps = 10
+    cases = []
+    for name, opts in specs:
+        net = torch.nn.Sequential(torch.nn.Linear(2, 5), torch.nn.Tanh(), torch.nn.Linear(5, 3))
+        with torch.no_grad():
+            for n, p in net.named_parameters():
+                p.copy_(init[n])
+        kwargs = dict(opts)
+        if "betas" in kwargs:
+            kwargs["betas"] = tuple(kwargs["betas"])
+        cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
+               "rmsprop": torch.optim.RMSprop, "adagrad": torch.optim.Adagrad}[name]
+        opt = cls(net.parameters(), foreach=False, **kwargs)
+        losses, trajectory = [], []
+        for _ in range(steps):
+            opt.zero_grad()
+            loss = F.cross_entropy(net(x), labels)
+            loss.backward()
+            losses.append(loss.item())
+            opt.step()
+            trajectory.append({n: flat(p) for n, p in net.named_parameters()})
+        cases.append({"optimizer": name, "options": opts, "steps": steps, "losses": losses,
+                      "trajectory": trajectory})
+    return {"sizes": [2, 5, 3], "init": {n: tensor_json(v) for n, v in init.items()}, "x": tensor_json(x),
+            "labels": [int(v) for v in labels.tolist()], "cases": cases}
+
+
 def schedule_cases():
     out = []
     for name, make in [
@@ -265,6 +382,10 @@ def main():
         "schedules": schedule_cases(),
         "clipping": clip_cases(),
     }
+    # Sections added later draw their random numbers after the ones above, which stay unchanged.
+    golden["losses"] += extreme_loss_cases()
+    golden["optimizers_mlp"] = optimizer_mlp_cases()
+    golden["loss_second_order"] = loss_second_order_cases()
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump(golden, f, indent=1, allow_nan=False)

@@ -73,7 +73,9 @@ public final class Shape {
             op + ": shapes " + format(sa) + " and " + format(sb) + " cannot be broadcast together ("
                 + a.label() + ", " + b.label() + "): axis " + i + " has sizes " + da + " and " + db);
       }
-      out[i] = Math.max(da, db);
+      // The size that is not 1 wins, even when it is 0 ([0, 3] with [3] gives [0, 3], as in NumPy
+      // and PyTorch); max(da, db) would turn an empty axis against a 1 into 1.
+      out[i] = da == 1 ? db : da;
     }
     return out;
   }

@@ -2,6 +2,7 @@ package io.github.chainrule.nn.loss;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import java.util.Arrays;
@@ -81,11 +82,54 @@ public final class Losses {
               + " at flat index " + i + "; probabilities must lie in [0, 1]. For raw scores use bceWithLogits");
         }
       }
-      Tensor logP = p.log().clamp(-100.0, Double.POSITIVE_INFINITY);
-      Tensor log1mP = p.neg().add(1.0).log().clamp(-100.0, Double.POSITIVE_INFINITY);
-      return y.mul(logP).add(y.neg().add(1.0).mul(log1mP)).neg();
+      return Tensor.apply(BCE, p, y);
     });
   }
+
+  /**
+   * Elementwise −(y·max(log p, −100) + (1 − y)·max(log(1 − p), −100)), with PyTorch's gradient
+   * (p − y) / max(p(1 − p), ε) for the prediction, ε = 1e-12 (as a float, like PyTorch's).
+   *
+   * <p>An op of its own rather than a composition because at p = 0 or 1 the composed derivative
+   * is 0·(1/0) = NaN: the clamp's zero mask meets log's infinite slope. (Found by the PyTorch golden
+   * cases: PyTorch gives 0 for p = y and ±1e12 for p = 1 − y there.) Inside (0, 1) both formulas
+   * are the same derivative. The target's gradient is the exact derivative of the clamped value,
+   * max(log(1 − p), −100) − max(log p, −100), finite everywhere; PyTorch's is −logit(p), infinite at
+   * p = 0 or 1.
+   */
+  private static final Op BCE = new Op() {
+    /** PyTorch's floor for p(1 − p): its EPSILON is the float 1e-12, i.e. 9.99999996e-13 as a double. */
+    private static final double P_TIMES_1MP_FLOOR = 1e-12f;
+
+
+    @Override
+    public String name() {
+      return "bce";
+    }
+
+    @Override
+    public Tensor forward(Tensor... in) {
+      double[] p = in[0].data();
+      double[] y = in[1].data();
+      double[] out = new double[p.length];
+      for (int i = 0; i < p.length; i++) {
+        out[i] = -(y[i] * Math.max(Math.log(p[i]), -100.0) + (1.0 - y[i]) * Math.max(Math.log1p(-p[i]), -100.0));
+      }
+      return Tensor.wrap(out, in[0].shapeRef());
+    }
+
+    @Override
+    public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
+      Tensor p = in[0];
+      Tensor y = in[1];
+      Tensor dp = p.needsGrad()
+          ? g.mul(p.sub(y)).div(p.mul(p.neg().add(1.0)).clamp(P_TIMES_1MP_FLOOR, Double.POSITIVE_INFINITY)) : null;
+      Tensor dy = y.needsGrad()
+          ? g.mul(p.neg().add(1.0).log().clamp(-100.0, Double.POSITIVE_INFINITY)
+              .sub(p.log().clamp(-100.0, Double.POSITIVE_INFINITY))) : null;
+      return new Tensor[] {dp, dy};
+    }
+  };
 
   /** Binary cross-entropy from logits (PyTorch BCEWithLogitsLoss): softplus(x) − x·y. */
   public static Loss bceWithLogits() {
