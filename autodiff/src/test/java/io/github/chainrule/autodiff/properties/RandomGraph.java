@@ -86,7 +86,7 @@ record RandomGraph(int[] leafShapes, long valueSeed, List<Step> steps) {
     return nodes.get(nodes.size() - 1);
   }
 
-  private static Tensor apply(Op op, Tensor a, Tensor b) {
+  static Tensor apply(Op op, Tensor a, Tensor b) {
     switch (op) {
       case NEG: return a.neg();
       case SQUARE: return a.square();
