@@ -126,4 +126,17 @@ class ForwardValuesTest {
     assertEquals("tensor([2,2], [[-0.14, 0.44], [1.9, 0.92]], op=mul)", w.mul(2).toString());
     assertTrue(Tensor.zeros(100).toString().contains("{min=0, mean=0, max=0, norm=0}"));
   }
+
+  @Test
+  void shapesTooLargeForAnArrayAreRefusedEvenWhenTheProductWrapsAroundALong() {
+    // 2^21 · 2^21 · 2^21 = 2^63, which wraps to a negative long: it must not pass as a small count.
+    int big = 1 << 21;
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Tensor.zeros(big, big, big));
+    assertTrue(e.getMessage().contains("9223372036854775808 elements"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(65536, 65536));
+    // An empty tensor may have huge other axes.
+    assertEquals(0, Tensor.zeros(Integer.MAX_VALUE, Integer.MAX_VALUE, 0).size());
+    assertEquals(Integer.MAX_VALUE - 8, Shape.numel(new int[] {Integer.MAX_VALUE - 8}));
+  }
 }

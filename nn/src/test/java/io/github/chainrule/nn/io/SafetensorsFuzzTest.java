@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -85,7 +86,7 @@ class SafetensorsFuzzTest {
   @Property(tries = 4_000)
   void arbitraryBytesLoadOrAreRejectedCleanly(@ForAll @Size(max = 200) byte[] file) {
     ARBITRARY.incrementAndGet();
-    load(file, "arbitrary bytes " + HexFormat.of().formatHex(file));
+    load(file, () -> "arbitrary bytes " + HexFormat.of().formatHex(file));
   }
 
   @Property(tries = 4_000)
@@ -96,18 +97,18 @@ class SafetensorsFuzzTest {
     byte[] file = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN)
         .putLong(header.length).put(header).array();
     PREFIXED.incrementAndGet();
-    load(file, "header bytes " + HexFormat.of().formatHex(header));
+    load(file, () -> "header bytes " + HexFormat.of().formatHex(header));
   }
 
   @Property(tries = 10_000)
   void mutatedValidFilesLoadOrAreRejectedCleanly(@ForAll("files") ValidFile valid,
       @ForAll("mutations") List<Mutation> mutations) {
-    Map<String, Tensor> intact = load(valid.mutated(List.of()), valid.toString());
+    Map<String, Tensor> intact = load(valid.mutated(List.of()), valid::toString);
     assertTrue(intact != null, () -> "a valid file was rejected: " + valid);
     valid.assertLoadedExactly(intact);
     VALID.incrementAndGet();
     MUTATED.incrementAndGet();
-    load(valid.mutated(mutations), valid + " mutated by " + mutations);
+    load(valid.mutated(mutations), () -> valid + " mutated by " + mutations);
   }
 
   @Property(tries = 400)
@@ -150,7 +151,7 @@ class SafetensorsFuzzTest {
    * Decodes {@code file} on the runner thread; returns the tensors, or null when the loader rejected
    * the file with the documented exception. Anything else fails the property with {@code what}.
    */
-  private static Map<String, Tensor> load(byte[] file, String what) {
+  private static Map<String, Tensor> load(byte[] file, Supplier<String> what) {
     Future<Object> f = runner.submit(() -> {
       long before = allocatedBytes();
       long start = System.nanoTime();
@@ -177,9 +178,9 @@ class SafetensorsFuzzTest {
       f.cancel(true);
       runner.shutdownNow();
       runner = newRunner();
-      return fail("no result after " + CASE_LIMIT_SECONDS + " s (a hang?) for " + what);
+      return fail("no result after " + CASE_LIMIT_SECONDS + " s (a hang?) for " + what.get());
     } catch (ExecutionException e) {
-      return fail("the loader threw " + e.getCause() + " for " + what, e.getCause());
+      return fail("the loader threw " + e.getCause() + " for " + what.get(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return fail("interrupted");
@@ -199,7 +200,7 @@ class SafetensorsFuzzTest {
       bytes += t.getValue().size() * 4L;
     }
     // Every element occupies at least 4 bytes of the file (F32), so what loads fits in what was read.
-    assertTrue(bytes <= file.length, () -> "more values than bytes for " + what);
+    assertTrue(bytes <= file.length, () -> "more values than bytes for " + what.get());
     return tensors;
   }
 
