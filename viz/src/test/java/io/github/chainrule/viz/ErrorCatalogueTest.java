@@ -56,7 +56,7 @@ class ErrorCatalogueTest {
     return file.resolve(name);
   }
 
-  /** A fake {@code dot} that prints {@code stderr} and exits with {@code status}, used while {@code body} runs. */
+  /** A fake {@code dot} running {@code script}, found through {@link Graphviz#DOT_PROPERTY} while {@code body} runs. */
   private <T> T withFakeDot(String script, Callable<T> body) throws Exception {
     Path fake = dir.resolve("dot");
     Files.writeString(fake, "#!/bin/sh\n" + script + "\n");
@@ -185,9 +185,6 @@ class ErrorCatalogueTest {
   @Test
   void graphFilesWhenDotHangsAreStoppedWithTheLimitInTheMessage() throws Exception {
     Tensor loss = Fixtures.mlpLoss(true);
-    Path fake = dir.resolve("slow-dot");
-    Files.writeString(fake, "#!/bin/sh\nexec sleep 30\n");
-    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
     withFakeDot("exec sleep 30", () -> names(GraphvizException.class,
         () -> Graphviz.onPath().withTimeout(Duration.ofMillis(300))
             .render(DotExporter.toDot(loss), Graphviz.Format.SVG, dir.resolve("never.svg")),
