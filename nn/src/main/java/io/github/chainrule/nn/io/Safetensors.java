@@ -169,6 +169,9 @@ public final class Safetensors {
   /** The {@code __metadata__} strings of a file's header (empty if none). */
   public static Map<String, String> metadata(Path file) throws IOException {
     String src = file.toString();
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("safetensors " + src + ": not a regular file");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       JsonNode meta = readJson(src, header(src, ch.size(), (position, length) -> readFully(ch, position, length, src)))
           .get(METADATA);

@@ -202,6 +202,8 @@ class SafetensorsTest {
   void notARegularFile() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Safetensors.load(dir));
     assertTrue(e.getMessage().contains("not a regular file"));
+    IllegalArgumentException m = assertThrows(IllegalArgumentException.class, () -> Safetensors.metadata(dir));
+    assertEquals(e.getMessage(), m.getMessage(), "metadata() refuses what load() refuses, the same way");
   }
 
   @Test
