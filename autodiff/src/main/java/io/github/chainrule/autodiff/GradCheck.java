@@ -168,24 +168,48 @@ public final class GradCheck {
     double left = Double.isNaN(base) ? numeric : (base - minus) / eps;
     double abs = Math.abs(a - numeric);
     double rel = abs / Math.max(Math.abs(numeric), Double.MIN_NORMAL);
-    Status status;
-    if (Double.isNaN(a) || Double.isNaN(numeric)) {
-      status = Double.isNaN(a) && Double.isNaN(numeric) ? Status.PASS : Status.FAIL;
-    } else if (!close(left, right)) {
-      status = between(a, left, right) ? Status.KINK : Status.FAIL;
-    } else {
-      status = abs <= atol + rtol * Math.abs(numeric) ? Status.PASS : Status.FAIL;
-    }
+    Status status = new Rule(atol, rtol).judge(a, numeric, left, right);
     return new Entry(input, index, a, numeric, abs, rel, status, left, right);
   }
 
-  private boolean close(double x, double y) {
-    return Math.abs(x - y) <= atol + rtol * Math.max(Math.abs(x), Math.abs(y));
-  }
+  /**
+   * The judging rule, in one place for every numerical check of the library (this one and {@code
+   * inspect.NodeCheck}), so they can never disagree about the same numbers.
+   *
+   * @param atol absolute tolerance
+   * @param rtol relative tolerance
+   */
+  public record Rule(double atol, double rtol) {
+    /**
+     * The status of one element with autodiff value {@code analytic}, central difference {@code
+     * numeric} and one-sided slopes {@code leftSlope}, {@code rightSlope} (pass {@code numeric} for
+     * both when they are known to agree):
+     * <ul>
+     *   <li>NaN on either side fails, unless both are NaN;
+     *   <li>slopes that are not {@link #close} make a kink: KINK when the autodiff value lies at or
+     *       between them, FAIL otherwise;
+     *   <li>otherwise PASS when |a − n| ≤ atol + rtol·|n|.
+     * </ul>
+     */
+    public Status judge(double analytic, double numeric, double leftSlope, double rightSlope) {
+      if (Double.isNaN(analytic) || Double.isNaN(numeric)) {
+        return Double.isNaN(analytic) && Double.isNaN(numeric) ? Status.PASS : Status.FAIL;
+      }
+      if (!close(leftSlope, rightSlope)) {
+        return between(analytic, leftSlope, rightSlope) ? Status.KINK : Status.FAIL;
+      }
+      return Math.abs(analytic - numeric) <= atol + rtol * Math.abs(numeric) ? Status.PASS : Status.FAIL;
+    }
 
-  /** a lies within the closed interval of the two slopes, or within tolerance of one of them. */
-  private boolean between(double a, double s1, double s2) {
-    return (a >= Math.min(s1, s2) && a <= Math.max(s1, s2)) || close(a, s1) || close(a, s2);
+    /** |x − y| ≤ atol + rtol·max(|x|, |y|): the two numbers agree within the tolerances. */
+    public boolean close(double x, double y) {
+      return Math.abs(x - y) <= atol + rtol * Math.max(Math.abs(x), Math.abs(y));
+    }
+
+    /** a lies within the closed interval of the two slopes, or within tolerance of one of them. */
+    private boolean between(double a, double s1, double s2) {
+      return (a >= Math.min(s1, s2) && a <= Math.max(s1, s2)) || close(a, s1) || close(a, s2);
+    }
   }
 
   private static double evaluate(Autodiff.Fn f, Tensor[] inputs, double[] weights) {

@@ -19,12 +19,26 @@ public final class Shape {
     long n = 1;
     for (int d : shape) {
       n *= d;
-    }
-    if (n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "shape " + format(shape) + " has " + n + " elements, more than a Java array can hold");
+      // Checked at every step: a factor is below 2^31, so the product cannot wrap around a long
+      // before the check sees it (checked only at the end, 2^21·2^21·2^21 wrapped to 0 elements).
+      if (n > Integer.MAX_VALUE || n < -Integer.MAX_VALUE) {
+        return tooMany(shape);
+      }
     }
     return (int) n;
+  }
+
+  /** 0 when a later dimension is 0 (an empty tensor may have huge other axes); otherwise an error. */
+  private static int tooMany(int[] shape) {
+    java.math.BigInteger n = java.math.BigInteger.ONE;
+    for (int d : shape) {
+      if (d == 0) {
+        return 0;
+      }
+      n = n.multiply(java.math.BigInteger.valueOf(d));
+    }
+    throw new IllegalArgumentException(
+        "shape " + format(shape) + " has " + n + " elements, more than a Java array can hold");
   }
 
   /** Row-major strides: the distance in elements between neighbours along each axis. */

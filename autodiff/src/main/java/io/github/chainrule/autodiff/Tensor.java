@@ -154,17 +154,22 @@ public final class Tensor {
     return wrap(d, n);
   }
 
-  /** Standard normal values from a seeded generator: the same seed gives the same values. */
+  /**
+   * Standard normal values from a seeded generator: the same seed gives the same values, bit for bit,
+   * on every JVM (Box-Muller over {@link java.util.SplittableRandom}, computed with {@link StrictMath}).
+   */
   public static Tensor randn(long seed, int... shape) {
     SplittableRandom rng = new SplittableRandom(seed);
     double[] d = new double[Shape.numel(shape)];
     for (int i = 0; i < d.length; i += 2) {
       // Box-Muller: two independent normals from two uniforms; 1 - u keeps log away from 0.
-      double r = Math.sqrt(-2.0 * Math.log(1.0 - rng.nextDouble()));
-      double theta = 2.0 * Math.PI * rng.nextDouble();
-      d[i] = r * Math.cos(theta);
+      // StrictMath, whose results are specified bit for bit, so a seed gives the same tensor on every
+      // JVM (Math may use intrinsics that differ in the last bit).
+      double r = StrictMath.sqrt(-2.0 * StrictMath.log(1.0 - rng.nextDouble()));
+      double theta = 2.0 * StrictMath.PI * rng.nextDouble();
+      d[i] = r * StrictMath.cos(theta);
       if (i + 1 < d.length) {
-        d[i + 1] = r * Math.sin(theta);
+        d[i + 1] = r * StrictMath.sin(theta);
       }
     }
     return wrap(d, shape.clone());

@@ -103,10 +103,40 @@ class ForwardValuesTest {
   }
 
   @Test
+  void randnIsBoxMullerOverSplittableRandomInStrictMathSoEveryJvmGivesTheSameBits() {
+    // The specification written out: pairs of uniforms u1, u2 give r·cos θ and r·sin θ with
+    // r = sqrt(-2 ln(1 - u1)), θ = 2π·u2; StrictMath's results are fixed bit for bit across JVMs.
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+    double[] expected = new double[7];
+    for (int i = 0; i < expected.length; i += 2) {
+      double r = StrictMath.sqrt(-2.0 * StrictMath.log(1.0 - rng.nextDouble()));
+      double theta = 2.0 * StrictMath.PI * rng.nextDouble();
+      expected[i] = r * StrictMath.cos(theta);
+      if (i + 1 < expected.length) {
+        expected[i + 1] = r * StrictMath.sin(theta);
+      }
+    }
+    assertArrayEquals(expected, Tensor.randn(11, 7).toArray(), 0);
+  }
+
+  @Test
   void toStringShowsNameShapeValuesAndOp() {
     Tensor w = Tensor.of(new double[][] {{-0.07, 0.22}, {0.95, 0.46}}).named("W1").requiresGrad();
     assertEquals("tensor(W1, [2,2], [[-0.07, 0.22], [0.95, 0.46]], requiresGrad)", w.toString());
     assertEquals("tensor([2,2], [[-0.14, 0.44], [1.9, 0.92]], op=mul)", w.mul(2).toString());
     assertTrue(Tensor.zeros(100).toString().contains("{min=0, mean=0, max=0, norm=0}"));
+  }
+
+  @Test
+  void shapesTooLargeForAnArrayAreRefusedEvenWhenTheProductWrapsAroundALong() {
+    // 2^21 · 2^21 · 2^21 = 2^63, which wraps to a negative long: it must not pass as a small count.
+    int big = 1 << 21;
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Tensor.zeros(big, big, big));
+    assertTrue(e.getMessage().contains("9223372036854775808 elements"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(65536, 65536));
+    // An empty tensor may have huge other axes.
+    assertEquals(0, Tensor.zeros(Integer.MAX_VALUE, Integer.MAX_VALUE, 0).size());
+    assertEquals(Integer.MAX_VALUE - 8, Shape.numel(new int[] {Integer.MAX_VALUE - 8}));
   }
 }

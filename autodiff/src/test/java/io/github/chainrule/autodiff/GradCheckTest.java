@@ -119,4 +119,19 @@ class GradCheckTest {
     assertTrue(errors[4] < 1e-9, table.toString());
     assertTrue(errors[6] > errors[3], table.toString());
   }
+
+  @Test
+  void theSharedRuleJudgesPassKinkFailAndNaN() {
+    GradCheck.Rule rule = new GradCheck.Rule(1e-5, 1e-3);
+    // |a - n| <= atol + rtol·|n|: 2.001 is within 1e-5 + 2e-3 of 2; 2.01 is not.
+    assertEquals(GradCheck.Status.PASS, rule.judge(2.001, 2, 2, 2));
+    assertEquals(GradCheck.Status.FAIL, rule.judge(2.01, 2, 2, 2));
+    // Slopes 0 and 1 disagree: a kink, passed when autodiff picked a value between them.
+    assertEquals(GradCheck.Status.KINK, rule.judge(0, 0.5, 0, 1));
+    assertEquals(GradCheck.Status.KINK, rule.judge(0.5, 0.5, 0, 1));
+    assertEquals(GradCheck.Status.FAIL, rule.judge(3, 0.5, 0, 1));
+    assertEquals(GradCheck.Status.PASS, rule.judge(Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+    assertEquals(GradCheck.Status.FAIL, rule.judge(Double.NaN, 1, 1, 1));
+    assertEquals(GradCheck.Status.FAIL, rule.judge(1, Double.NaN, 1, 1));
+  }
 }

@@ -3,6 +3,7 @@ package io.github.chainrule.autodiff.inspect;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.chainrule.autodiff.Backward;
+import io.github.chainrule.autodiff.GradCheck;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.inspect.GraphView.Edge;
@@ -177,23 +178,20 @@ public final class NodeCheck {
     return new Result(entries, order, byNode, suspects(view, byNode), eps, atol, rtol);
   }
 
+  /** GradCheck's rule, so the two checks judge the same numbers the same way. */
   private Entry judge(Tensor node, int[] index, double a, double numeric, double left, double right, List<Kink> kinks) {
     double abs = Math.abs(a - numeric);
     double rel = abs / Math.max(Math.abs(numeric), Double.MIN_NORMAL);
-    Status status;
-    if (Double.isNaN(a) || Double.isNaN(numeric)) {
-      status = Double.isNaN(a) && Double.isNaN(numeric) ? Status.PASS : Status.FAIL;
-    } else if (!close(left, right)) {
-      boolean between = (a >= Math.min(left, right) && a <= Math.max(left, right)) || close(a, left) || close(a, right);
-      status = between ? Status.KINK : Status.FAIL;
-    } else {
-      status = abs <= atol + rtol * Math.abs(numeric) ? Status.PASS : Status.FAIL;
-    }
+    Status status = Status.valueOf(rule().judge(a, numeric, left, right).name());
     return new Entry(node.label(), opLabel(node), index, a, numeric, abs, rel, status, left, right, kinks);
   }
 
   private boolean close(double x, double y) {
-    return Math.abs(x - y) <= atol + rtol * Math.max(Math.abs(x), Math.abs(y));
+    return rule().close(x, y);
+  }
+
+  private GradCheck.Rule rule() {
+    return new GradCheck.Rule(atol, rtol);
   }
 
   /** For each failing node whose consumers all pass, those consumers' ops are to blame. */

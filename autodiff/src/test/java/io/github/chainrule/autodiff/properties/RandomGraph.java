@@ -5,6 +5,9 @@ import io.github.chainrule.autodiff.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 
 /**
  * A recipe for a random expression graph: leaves of shapes that broadcast together, then steps that
@@ -44,6 +47,21 @@ record RandomGraph(int[] leafShapes, long valueSeed, List<Step> steps) {
     boolean binary() {
       return ordinal() >= ADD.ordinal();
     }
+  }
+
+  /**
+   * Recipes of one to three leaves and one to eight steps. jqwik shrinks a failing one towards fewer
+   * leaves and steps, the first shape and op, index 0 and value seed 0.
+   */
+  static Arbitrary<RandomGraph> arbitrary() {
+    Arbitrary<int[]> leafShapes = Arbitraries.integers().between(0, SHAPES.length - 1)
+        .array(int[].class).ofMinSize(1).ofMaxSize(3);
+    Arbitrary<Step> step = Combinators.combine(
+        Arbitraries.integers().between(0, Op.values().length - 1),
+        Arbitraries.integers().between(0, 9),
+        Arbitraries.integers().between(0, 9)).as(Step::new);
+    return Combinators.combine(leafShapes, Arbitraries.longs(), step.list().ofMinSize(1).ofMaxSize(8))
+        .as(RandomGraph::new);
   }
 
   /** Leaf values in ±[0.2, 1.5], seeded, each leaf marked as requiring a gradient. */
@@ -86,7 +104,7 @@ record RandomGraph(int[] leafShapes, long valueSeed, List<Step> steps) {
     return nodes.get(nodes.size() - 1);
   }
 
-  private static Tensor apply(Op op, Tensor a, Tensor b) {
+  static Tensor apply(Op op, Tensor a, Tensor b) {
     switch (op) {
       case NEG: return a.neg();
       case SQUARE: return a.square();

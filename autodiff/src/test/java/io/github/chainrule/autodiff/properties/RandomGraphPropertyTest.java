@@ -6,10 +6,8 @@ import io.github.chainrule.autodiff.Autodiff;
 import io.github.chainrule.autodiff.GradCheck;
 import io.github.chainrule.autodiff.Tensor;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -26,14 +24,7 @@ class RandomGraphPropertyTest {
 
   @Provide
   Arbitrary<RandomGraph> graphs() {
-    Arbitrary<int[]> leafShapes = Arbitraries.integers().between(0, RandomGraph.SHAPES.length - 1)
-        .array(int[].class).ofMinSize(1).ofMaxSize(3);
-    Arbitrary<RandomGraph.Step> step = Combinators.combine(
-        Arbitraries.integers().between(0, RandomGraph.Op.values().length - 1),
-        Arbitraries.integers().between(0, 9),
-        Arbitraries.integers().between(0, 9)).as(RandomGraph.Step::new);
-    return Combinators.combine(leafShapes, Arbitraries.longs(), step.list().ofMinSize(1).ofMaxSize(8))
-        .as(RandomGraph::new);
+    return RandomGraph.arbitrary();
   }
 
   @Property(tries = 15_000, maxDiscardRatio = 20)

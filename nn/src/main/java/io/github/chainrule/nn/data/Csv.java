@@ -18,6 +18,7 @@ import java.util.Map;
  * Reads numeric CSV: a header line of column names, then one line per example with a number in
  * each column. Fields are separated by commas and trimmed; a field may be double-quoted (no commas
  * or quotes inside a number are needed). Blank lines and lines starting with {@code #} are skipped.
+ * NaN and infinities are refused: they mark missing values, which training would only trip over later.
  * Every error names the source, the line number (1 = header) and the column by name and position.
  */
 final class Csv {
@@ -120,15 +121,22 @@ final class Csv {
   }
 
   private static double parse(String field, String source, int lineNo, int col, String name) {
+    double v;
     try {
       if (field.isEmpty()) {
         throw new NumberFormatException();
       }
-      return Double.parseDouble(field);
+      v = Double.parseDouble(field);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("CSV " + source + " line " + lineNo + ", column '" + name + "' (" + (col + 1)
           + "): '" + field + "' is not a number", e);
     }
+    // NaN usually marks a missing value; training on it only fails later, far from the cause.
+    if (!Double.isFinite(v)) {
+      throw new IllegalArgumentException("CSV " + source + " line " + lineNo + ", column '" + name + "' (" + (col + 1)
+          + "): '" + field + "' is not a finite number; fill in or drop missing values before loading");
+    }
+    return v;
   }
 
   /** Splits one line on commas, honouring double quotes ("" is a quote inside a quoted field). */

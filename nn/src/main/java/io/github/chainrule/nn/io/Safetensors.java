@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -53,8 +54,10 @@ public final class Safetensors {
   public static final long MAX_HEADER_BYTES = 100_000_000L;
 
   private static final String METADATA = "__metadata__";
+  // Trailing tokens: the header is one JSON object padded with spaces; anything after it is corruption.
   private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Element types this library reads and writes. */
   public enum DType {
@@ -166,6 +169,9 @@ public final class Safetensors {
   /** The {@code __metadata__} strings of a file's header (empty if none). */
   public static Map<String, String> metadata(Path file) throws IOException {
     String src = file.toString();
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("safetensors " + src + ": not a regular file");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       JsonNode meta = readJson(src, header(src, ch.size(), (position, length) -> readFully(ch, position, length, src)))
           .get(METADATA);

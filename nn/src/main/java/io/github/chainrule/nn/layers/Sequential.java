@@ -31,6 +31,10 @@ public final class Sequential extends Module {
   }
 
   public Module get(int index) {
+    if (index < 0 || index >= layers.size()) {
+      throw new IndexOutOfBoundsException(describe() + ": no module at index " + index + "; it holds "
+          + layers.size() + " (indices 0 to " + (layers.size() - 1) + ")");
+    }
     return layers.get(index);
   }
 

@@ -28,8 +28,17 @@ public abstract class Optimizer {
     this.lr = lr;
   }
 
-  /** One update of every parameter that has a gradient. */
+  /**
+   * One update of every parameter that has a gradient.
+   *
+   * @throws IllegalStateException if no parameter has one: backward() was not called since the
+   *     gradients were last cleared, and the step would silently change nothing
+   */
   public final void step() {
+    if (params.stream().noneMatch(Parameter::hasGrad)) {
+      throw new IllegalStateException(getClass().getSimpleName() + ".step: none of the " + params.size()
+          + " parameters has a gradient (" + names() + "); call backward() on the loss before step()");
+    }
     steps++;
     try (var scope = Tensor.noGrad()) {
       for (int i = 0; i < params.size(); i++) {
@@ -74,6 +83,12 @@ public abstract class Optimizer {
 
   public final List<Parameter> parameters() {
     return params;
+  }
+
+  /** The parameters' names, the first ten, for messages. */
+  private String names() {
+    List<String> names = params.stream().limit(10).map(Parameter::name).toList();
+    return String.join(", ", names) + (params.size() > 10 ? ", …" : "");
   }
 
   protected final int parameterCount() {

@@ -170,7 +170,7 @@ public final class Trainer {
       String culprit = first == null ? l.label() : first.label();
       throw new TrainingDivergedException("fit: the loss " + loss.name() + " is " + Format.number(value) + " at "
           + where + "; the first non-finite value in evaluation order is " + describe(first, params)
-          + ". No update was made; history() holds the " + step + " completed steps", step, epoch, culprit, history);
+          + dataNote(batch) + ". No update was made; history() holds the " + step + " completed steps", step, epoch, culprit, history);
     }
     if (!l.needsGrad()) {
       throw new IllegalStateException("fit: the loss does not depend on any parameter of the model; "
@@ -187,8 +187,8 @@ public final class Trainer {
           throw new TrainingDivergedException("fit: the gradient of parameter " + p.name() + " is "
               + Format.number(g[i]) + " at flat index " + i + " at " + where + " (loss " + Format.number(value)
               + "); gradient " + Format.values(g, p.tensor().shapeRef(), 16) + ", values "
-              + Format.values(p.data(), p.tensor().shapeRef(), 16) + ". No update was made; history() holds the "
-              + step + " completed steps", step, epoch, p.name(), history);
+              + Format.values(p.data(), p.tensor().shapeRef(), 16) + dataNote(batch)
+              + ". No update was made; history() holds the " + step + " completed steps", step, epoch, p.name(), history);
         }
       }
     }
@@ -202,6 +202,24 @@ public final class Trainer {
     optimizer.step();
     history.recordStep(value, params);
     return value;
+  }
+
+  /**
+   * Where the batch's own data is not finite, or "": an op that maps NaN to a number (relu) can hide
+   * bad data from the loss, so a NaN gradient would otherwise be blamed on a parameter alone.
+   */
+  private static String dataNote(Batch batch) {
+    for (Tensor t : List.of(batch.inputs(), batch.targets())) {
+      double[] v = t.data();
+      int cols = t.rank() == 2 ? t.shapeRef()[1] : 1;
+      for (int i = 0; i < v.length; i++) {
+        if (!Double.isFinite(v[i])) {
+          return "; note: the batch's " + (t == batch.inputs() ? "inputs" : "targets") + " hold " + Format.number(v[i])
+              + " at dataset row " + batch.rows()[i / cols] + ", column " + (i % cols) + ": the data is not finite";
+        }
+      }
+    }
+    return "";
   }
 
   private static String describe(Tensor node, List<Parameter> params) {

@@ -182,6 +182,10 @@ class SafetensorsTest {
     String dup = "{\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]},"
         + "\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[8,16]}}";
     assertTrue(loadError(handLaid(dup, littleEndian(1, 2))).contains("Duplicate field 'w'"));
+    // The header is one object padded with spaces: anything else after it is corruption, not padding.
+    assertTrue(loadError(handLaid(W + " }", littleEndian(1, 2))).contains("not valid JSON"));
+    assertTrue(loadError(handLaid(W + "{}", littleEndian(1, 2))).contains("not valid JSON"));
+    assertEquals(2, Safetensors.decode(handLaid(W + "   \n", littleEndian(1, 2)), "padded").get("w").size());
   }
 
   @Test
@@ -198,6 +202,8 @@ class SafetensorsTest {
   void notARegularFile() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Safetensors.load(dir));
     assertTrue(e.getMessage().contains("not a regular file"));
+    IllegalArgumentException m = assertThrows(IllegalArgumentException.class, () -> Safetensors.metadata(dir));
+    assertEquals(e.getMessage(), m.getMessage(), "metadata() refuses what load() refuses, the same way");
   }
 
   @Test

@@ -27,14 +27,19 @@ public final class ChartFiles {
 
   /** Writes {@code base}.png and {@code base}.svg ({@code base} without an extension); returns both paths. */
   public static List<Path> writePngAndSvg(Chart<?, ?> chart, Path base) throws IOException {
-    Path parent = base.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
     Path png = base.resolveSibling(base.getFileName() + ".png");
     Path svg = base.resolveSibling(base.getFileName() + ".svg");
-    Files.write(png, png(chart));
-    Files.writeString(svg, svg(chart), StandardCharsets.UTF_8);
+    try {
+      Path parent = base.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.write(png, png(chart));
+      Files.writeString(svg, svg(chart), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      // The JDK's message is often only a path (the directory in the way), not the file or the cause.
+      throw new IOException("chart '" + chart.getTitle() + "': cannot write " + base + ".png/.svg: " + e, e);
+    }
     return List.of(png, svg);
   }
 

@@ -31,12 +31,17 @@ public final class GraphFiles {
    */
   public static List<Path> write(Tensor output, DotOptions options, Path base, Graphviz.Format... formats)
       throws IOException {
-    Path parent = base.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
     Path dotFile = base.resolveSibling(base.getFileName() + ".dot");
-    DotExporter.with(options).write(output, dotFile);
+    try {
+      Path parent = base.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      DotExporter.with(options).write(output, dotFile);
+    } catch (IOException e) {
+      // The JDK's message is often only a path (the directory in the way), not the file or the cause.
+      throw new IOException("graph files: cannot write " + dotFile + ": " + e, e);
+    }
     List<Path> written = new ArrayList<>(List.of(dotFile));
     if (formats.length == 0) {
       return written;

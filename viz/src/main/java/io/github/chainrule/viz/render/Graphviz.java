@@ -152,7 +152,8 @@ public final class Graphviz {
       if (!finished) {
         process.destroyForcibly();
         throw new GraphvizException("graphviz: dot did not finish rendering " + dotFile + " within "
-            + timeout.toSeconds() + " s and was stopped; draw fewer nodes (DotOptions.withMaxNodes)", stderr);
+            + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms")
+            + " and was stopped; draw fewer nodes (DotOptions.withMaxNodes)", stderr);
       }
       if (process.exitValue() != 0) {
         throw new GraphvizException("graphviz: dot exited with status " + process.exitValue() + " rendering "

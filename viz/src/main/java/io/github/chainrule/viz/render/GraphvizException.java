@@ -10,6 +10,16 @@ public final class GraphvizException extends IllegalStateException {
     this.stderr = stderr;
   }
 
+  /**
+   * The same failure with {@code context} (what was being drawn, such as a report's graph) in front
+   * of the message, for callers that know more than the renderer.
+   */
+  public GraphvizException in(String context) {
+    GraphvizException e = new GraphvizException(context + ": " + getMessage(), stderr);
+    e.initCause(this);
+    return e;
+  }
+
   /** What dot printed on standard error. */
   public String stderr() {
     return stderr;

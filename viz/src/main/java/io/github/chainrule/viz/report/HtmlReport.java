@@ -11,6 +11,7 @@ import io.github.chainrule.viz.dot.DotOptions;
 import io.github.chainrule.viz.dot.GradientColours;
 import io.github.chainrule.viz.plot.ChartFiles;
 import io.github.chainrule.viz.render.Graphviz;
+import io.github.chainrule.viz.render.GraphvizException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +86,12 @@ public final class HtmlReport {
   public HtmlReport graph(String heading, Tensor output, DotOptions options) throws IOException {
     String dot = DotExporter.toDot(output, options);
     Graphviz g = graphviz != null ? graphviz : Graphviz.onPath();
-    String svg = new String(g.renderBytes(dot, Graphviz.Format.SVG), StandardCharsets.UTF_8);
+    String svg;
+    try {
+      svg = new String(g.renderBytes(dot, Graphviz.Format.SVG), StandardCharsets.UTF_8);
+    } catch (GraphvizException e) {
+      throw e.in("report '" + title + "', graph '" + heading + "'");
+    }
     return graphSvg(heading, svg, options.gradientColours() != null);
   }
 
@@ -182,11 +188,16 @@ public final class HtmlReport {
 
   /** Writes the page to {@code file} (UTF-8) and returns it. */
   public Path write(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(file, toHtml(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      // The JDK's message is often only a path (the directory in the way), not the file or the cause.
+      throw new IOException("report '" + title + "': cannot write " + file + ": " + e, e);
     }
-    Files.writeString(file, toHtml(), StandardCharsets.UTF_8);
     return file;
   }
 
