@@ -86,6 +86,26 @@ class ForwardValuesTest {
   }
 
   @Test
+  void reluPassesNanThroughLikePyTorchSoBadDataReachesTheLoss() {
+    // 19 elements: the vector kernel's body and its scalar tail both see a NaN.
+    double[] values = new double[19];
+    java.util.Arrays.fill(values, -1);
+    values[2] = Double.NaN;
+    values[18] = Double.NaN;
+    values[5] = Double.POSITIVE_INFINITY;
+    Tensor x = Tensor.of(values, 19).requiresGrad();
+    Tensor y = x.relu();
+    double[] out = y.toArray();
+    assertTrue(Double.isNaN(out[2]) && Double.isNaN(out[18]), "relu(NaN) is NaN");
+    assertEquals(Double.POSITIVE_INFINITY, out[5], 0);
+    assertEquals(0.0, out[0], 0);
+    y.sum().backward();
+    // PyTorch masks the gradient on relu's output being > 0, which NaN is not.
+    assertEquals(0.0, x.grad().toArray()[2], 0);
+    assertEquals(1.0, x.grad().toArray()[5], 0);
+  }
+
+  @Test
   void maximumAndClampValues() {
     Tensor a = Tensor.vector(1, 5, 3);
     assertArrayEquals(new double[] {2, 5, 3}, a.maximum(2).toArray(), 0);

@@ -22,7 +22,7 @@ public class JavaKernels implements Kernels {
         for (int i = 0; i < n; i++) { double v = x[xOff + i]; out[outOff + i] = v * v; }
         return;
       case RELU:
-        for (int i = 0; i < n; i++) { double v = x[xOff + i]; out[outOff + i] = v > 0 ? v : 0.0; }
+        for (int i = 0; i < n; i++) { double v = x[xOff + i]; out[outOff + i] = v <= 0 ? 0.0 : v; }
         return;
       case STEP:
         for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] > 0 ? 1.0 : 0.0;

@@ -38,7 +38,7 @@ public enum Unary {
       case SQRT: return Math.sqrt(x);
       case EXP: return Math.exp(x);
       case LOG: return Math.log(x);
-      case RELU: return x > 0 ? x : 0.0;
+      case RELU: return x <= 0 ? 0.0 : x; // NaN stays NaN, as in PyTorch: bad data must show
       case STEP: return x > 0 ? 1.0 : 0.0;
       case SIGMOID: return sigmoid(x);
       case TANH: return Math.tanh(x);

@@ -82,8 +82,9 @@ public final class VectorKernels extends JavaKernels {
     DoubleVector alpha = DoubleVector.broadcast(SPECIES, param);
     int i = 0;
     int bound = SPECIES.loopBound(n);
-    // RELU and the steps blend on x > 0 rather than taking max(x, 0): the comparison is false for
-    // NaN, which maps NaN to 0 exactly as the scalar definition does, where max would keep it.
+    // RELU zeroes where x <= 0, a comparison false for NaN, so NaN passes through as in the scalar
+    // definition (and PyTorch): a NaN in the data must reach the loss, not vanish in a hidden layer.
+    // The steps blend on x > 0, false for NaN: the derivative there is 0, as PyTorch's mask gives.
     switch (f) {
       case NEG:
         for (; i < bound; i += L) {
@@ -112,7 +113,7 @@ public final class VectorKernels extends JavaKernels {
       case RELU:
         for (; i < bound; i += L) {
           DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
-          zero.blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(out, outOff + i);
+          v.blend(zero, v.compare(VectorOperators.LE, 0.0)).intoArray(out, outOff + i);
         }
         break;
       case STEP:
