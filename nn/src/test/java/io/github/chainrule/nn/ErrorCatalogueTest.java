@@ -235,12 +235,12 @@ class ErrorCatalogueTest {
 
   @Test
   void trainingOnDataHoldingNaNBehindAReluSaysTheBatchHoldsIt() {
-    // relu maps NaN to 0, so the loss stays finite and the NaN shows first in a weight's gradient:
-    // the message names that parameter, and also where the data holds the NaN.
+    // relu passes NaN through, as PyTorch does, so a NaN input reaches the loss through a hidden
+    // layer too: the message names the loss, the input, and the data row and column holding it.
     Sequential m = Mlp.of(2, 3, 1).seed(1).build();
     Dataset data = Dataset.of(new double[][] {{1, 2}, {Double.NaN, 0}}, new double[] {1, 2});
     names(TrainingDivergedException.class, () -> quiet(m, Losses.mse()).fit(data.batches(1), 1),
-        "gradient of parameter 0.weight", "NaN", "step 1", "epoch 0", "batch 1", "inputs hold NaN at dataset row 1, column 0");
+        "mse is NaN", "step 1", "epoch 0", "batch 1", "input", "inputs hold NaN at dataset row 1, column 0");
   }
 
   @Test
