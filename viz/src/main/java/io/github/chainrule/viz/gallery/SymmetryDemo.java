@@ -13,7 +13,6 @@ import io.github.chainrule.nn.train.History;
 import io.github.chainrule.nn.train.Progress;
 import io.github.chainrule.nn.train.Trainer;
 import io.github.chainrule.viz.dot.DotOptions;
-import io.github.chainrule.viz.plot.Plots;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -124,18 +123,13 @@ final class SymmetryDemo implements Demo {
     page.report().paragraph(reading(twins, random, twinMax, twinGradMax));
     page.report().paragraph("Symmetry detector, twins: " + twins.detector());
     page.report().paragraph("Symmetry detector, random start: " + random.detector());
-    page.report().plot("Loss per step", Plots.lossCurves("Loss 1/2 sum (o - y)^2 on the four XOR rows",
-        Pages.series("twins", twins.history().stepLosses(), "random", random.history().stepLosses()), true));
+    page.report().plot("Loss per step", Charts.perStep("Loss 1/2 sum (o - y)^2 on the four XOR rows", "loss", Pages.series("twins", twins.history().stepLosses(), "random", random.history().stepLosses()), true));
     page.report().plot("Twins: hidden weights per step (both units' lines lie on top of each other)",
-        Plots.trajectories("Twins: incoming weights of H1 and H2", "value", hiddenSeries(twins.history(), false)));
+        Charts.perStep("Twins: incoming weights of H1 and H2", "value", hiddenSeries(twins.history(), false), false));
     page.report().plot("Random start: hidden weights per step",
-        Plots.trajectories("Random start: incoming weights of H1 and H2", "value",
-            hiddenSeries(random.history(), false)));
-    page.report().plot("Twins: gradients per step", Plots.trajectories("Twins: gradients of H1's and H2's weights",
-        "gradient", hiddenSeries(twins.history(), true)));
-    page.report().plot("How far apart the two hidden units are", Plots.trajectories(
-        "max |H1 - H2| over incoming weights and bias", "difference",
-        Pages.series("twins", twins.unitDifference(), "random", randomDiff)));
+        Charts.perStep("Random start: incoming weights of H1 and H2", "value", hiddenSeries(random.history(), false), false));
+    page.report().plot("Twins: gradients per step", Charts.perStep("Twins: gradients of H1's and H2's weights", "gradient", hiddenSeries(twins.history(), true), false));
+    page.report().plot("How far apart the two hidden units are", Charts.perStep("max |H1 - H2| over incoming weights and bias", "difference", Pages.series("twins", twins.unitDifference(), "random", randomDiff), false));
     page.report().table("After training", List.of("start", "final loss", "H1 (I1, I2, bias)", "H2 (I1, I2, bias)",
         "outputs on (0,0) (0,1) (1,0) (1,1)", "effective units"), List.of(finalRow(twins), finalRow(random)));
     page.report().parameters("Twins: parameters and gradients at the end", params(twins.net()));
