@@ -224,7 +224,7 @@ final class LinearStack implements Demo {
     keys.put("one neuron mse", one.finalMse());
     keys.put("stacked diverged at step", (double) stacked.divergedAt());
     for (String l : Run.LETTERS) {
-      keys.put("stacked " + l + " after step 3", stacked.values().get(l)[3]);
+      keys.put("stacked " + l + " after 3 steps", stacked.values().get(l)[3]);
     }
     keys.put("stacked loss at step 3", stacked.history().stepLosses()[3]);
     keys.put("relu dies at step", (double) dies);
@@ -232,8 +232,9 @@ final class LinearStack implements Demo {
       keys.put("relu final " + l, relu.finalValue(l));
     }
     keys.put("relu mse", relu.finalMse());
-    for (Run r : sweep) {
-      String lr = r.label().substring(r.label().lastIndexOf(' ') + 1);
+    for (int k = 0; k < SWEEP.length; k++) {
+      Run r = sweep.get(k);
+      String lr = lrName(SWEEP[k]);
       keys.put("lr " + lr + " diverged at step", (double) r.divergedAt());
       keys.put("lr " + lr + " a", r.finalValue("a"));
       keys.put("lr " + lr + " b", r.finalValue("b"));

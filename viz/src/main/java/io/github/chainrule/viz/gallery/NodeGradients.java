@@ -106,7 +106,8 @@ final class NodeGradients implements Demo {
         deltas[2]};
     double[] book = new double[9];
     for (int i = 0; i < 9; i++) {
-      book[i] = deltaOf[i] * feed[i];
+      // + 0.0 turns the -0.0 of a zero feed into 0.0, which reads better in tables.
+      book[i] = deltaOf[i] * feed[i] + 0.0;
     }
     sgd.step();
     double[] after1 = weights(net);
