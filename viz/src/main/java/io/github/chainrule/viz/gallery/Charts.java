@@ -54,7 +54,12 @@ final class Charts {
 
   /** One line per named series over its own step index 0, 1, ...; series may differ in length. */
   static XYChart perStep(String title, String yTitle, Map<String, double[]> series, boolean logY) {
-    XYChart chart = empty(title, "step", logY ? yTitle + " (log scale)" : yTitle, logY);
+    return perIndex(title, "step", yTitle, series, logY);
+  }
+
+  /** One line per named series over its own index 0, 1, ... (steps, epochs); series may differ in length. */
+  static XYChart perIndex(String title, String xTitle, String yTitle, Map<String, double[]> series, boolean logY) {
+    XYChart chart = empty(title, xTitle, logY ? yTitle + " (log scale)" : yTitle, logY);
     for (Map.Entry<String, double[]> e : series.entrySet()) {
       line(chart, e.getKey(), Pages.steps(e.getValue().length), e.getValue(), logY);
     }

@@ -302,12 +302,12 @@ final class LinearStack implements Demo {
         + "stops. The gradient-history check flags step " + gh.firstExplodingStep() + " as the first whose total "
         + "gradient norm exceeds 10 times the first steps' median (" + num(gh.baseline()) + "). The trainer said: "
         + stacked.error());
-    page.report().plot("Stacked: |weights| per step (log scale)", Charts.lines(
-        "Stacked linear neurons: |a|, |b|, |c|, |d| per step", "step", "|value| (log scale)",
-        Pages.steps(v.get("a").length), abs(v), true));
-    page.report().plot("Stacked: |gradients| and loss per step (log scale)", Charts.lines(
-        "Stacked linear neurons: |gradient| and loss per step", "step", "log scale",
-        Pages.steps(losses.length), withLoss(abs(stacked.gradients()), losses), true));
+    // log10 on a linear axis: a log axis spanning 300 decades labels every one of them.
+    page.report().plot("Stacked: weights per step, as log10 |value|", Charts.perStep(
+        "Stacked linear neurons: log10 |a|, |b|, |c|, |d| per step", "log10 |value|", log10Abs(v), false));
+    page.report().plot("Stacked: gradients and loss per step, as log10", Charts.perStep(
+        "Stacked linear neurons: log10 |gradient| and log10 loss per step", "log10",
+        withLoss(log10Abs(stacked.gradients()), Arrays.stream(losses).map(Math::log10).toArray()), false));
     Sequential net = Model.STACKED.build();
     Dataset d = data();
     Tensor loss = Losses.mse().compute(net.forward(d.inputs().slice(0, 0, 1).named("x")),
@@ -357,14 +357,15 @@ final class LinearStack implements Demo {
     Map<String, double[]> loss = new LinkedHashMap<>();
     Map<String, double[]> b = new LinkedHashMap<>();
     for (Run r : sweep) {
-      loss.put(r.label(), r.history().stepLosses());
+      loss.put(r.label(), r.history().epochLosses());
       if (r.divergedAt() < 0) {
         // The diverged run reaches 1e152: on a shared linear axis it would flatten the others.
         b.put("b, " + r.label(), r.values().get("b"));
         b.put("a, " + r.label(), r.values().get("a"));
       }
     }
-    page.report().plot("Sweep: loss per step", Charts.perStep("One neuron: loss per step by learning rate", "loss", loss, true));
+    page.report().plot("Sweep: loss per epoch", Charts.perIndex(
+        "One neuron: mean loss per epoch by learning rate", "epoch", "mean loss over the epoch's 29 steps", loss, true));
     page.report().plot("Sweep: a and b per step", Charts.perStep("One neuron: a and b per step (the runs that did not diverge)", "value", b, false));
   }
 
@@ -387,11 +388,12 @@ final class LinearStack implements Demo {
     Map<String, double[]> b = new LinkedHashMap<>();
     Map<String, double[]> a = new LinkedHashMap<>();
     for (Run r : runs) {
-      loss.put(r.label(), r.history().stepLosses());
+      loss.put(r.label(), r.history().epochLosses());
       b.put(r.label(), r.values().get("b"));
       a.put(r.label(), r.values().get("a"));
     }
-    page.report().plot("Optimisers: loss per step", Charts.perStep("One neuron: loss per step by optimiser", "loss", loss, true));
+    page.report().plot("Optimisers: loss per epoch", Charts.perIndex(
+        "One neuron: mean loss per epoch by optimiser", "epoch", "mean loss over the epoch's 29 steps", loss, true));
     page.report().plot("Optimisers: b per step", Charts.perStep("One neuron: the intercept b per step (target 30)", "value", b, false));
     page.report().plot("Optimisers: a per step", Charts.perStep("One neuron: the slope a per step (target 2)", "value", a, false));
   }
@@ -410,15 +412,15 @@ final class LinearStack implements Demo {
     return out;
   }
 
-  private static Map<String, double[]> abs(Map<String, double[]> series) {
+  private static Map<String, double[]> log10Abs(Map<String, double[]> series) {
     Map<String, double[]> out = new LinkedHashMap<>();
-    series.forEach((k, v) -> out.put("|" + k + "|", Arrays.stream(v).map(Math::abs).toArray()));
+    series.forEach((k, v) -> out.put(k, Arrays.stream(v).map(d -> Math.log10(Math.abs(d))).toArray()));
     return out;
   }
 
   private static Map<String, double[]> withLoss(Map<String, double[]> gradients, double[] loss) {
     Map<String, double[]> out = new LinkedHashMap<>();
-    gradients.forEach((k, v) -> out.put("|dL/d" + k.substring(1), v));
+    gradients.forEach((k, v) -> out.put("dL/d" + k, v));
     out.put("loss", loss);
     return out;
   }
