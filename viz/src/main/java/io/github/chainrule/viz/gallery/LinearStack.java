@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -170,8 +171,8 @@ final class LinearStack implements Demo {
   }
 
   static Run sgd(Model model, double lr) {
-    return train(model.name().toLowerCase().replace('_', '-') + "-lr-" + lrName(lr), model.label + ", SGD lr " + num(lr),
-        model, net -> Sgd.of(net, lr));
+    String id = model.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-lr-" + lrName(lr);
+    return train(id, model.label + ", SGD lr " + num(lr), model, net -> Sgd.of(net, lr));
   }
 
   static Run momentum() {
@@ -190,7 +191,7 @@ final class LinearStack implements Demo {
   }
 
   private static String lrName(double lr) {
-    return String.format(java.util.Locale.ROOT, "%.0e", lr).replace("e-0", "e-");
+    return String.format(Locale.ROOT, "%.0e", lr).replace("e-0", "e-");
   }
 
   /** The first step after which the ReLU unit never again passes a gradient to a or b; -1 if it stays alive. */
@@ -245,7 +246,8 @@ final class LinearStack implements Demo {
       keys.put(r.id() + " mse", r.finalMse());
     }
 
-    Pages page = new Pages(outDir, "linear-stack: one neuron, two stacked neurons and a ReLU sandwich learning y = 2x + 30");
+    Pages page = new Pages(outDir,
+        "linear-stack: one neuron, two stacked neurons and a ReLU sandwich learning y = 2x + 30");
     double[] x = xs();
     page.report().paragraph("Data: y = 2x + 30 at " + ROWS + " integer x drawn uniformly from [1, 100] (with "
         + "replacement, SplittableRandom seed " + DATA_SEED + "): " + Arrays.toString(x) + ". Training: per-row SGD in "
@@ -273,16 +275,18 @@ final class LinearStack implements Demo {
     Path report = page.write();
 
     List<String> summary = List.of(
-        String.format("one neuron, SGD lr 1e-4: a = %s, b = %s after %d steps (target a = 2, b = 30)",
+        String.format(Locale.ROOT, "one neuron, SGD lr 1e-4: a = %s, b = %s after %d steps (target a = 2, b = 30)",
             num(one.finalValue("a")), num(one.finalValue("b")), one.history().steps()),
-        String.format("stacked c(ax + b) + d: loss %s -> %s by step 3, not finite at step %d (first epoch)",
+        String.format(Locale.ROOT,
+            "stacked c(ax + b) + d: loss %s -> %s by step 3, not finite at step %d (first epoch)",
             num(stacked.history().stepLosses()[0]), num(stacked.history().stepLosses()[3]), stacked.divergedAt()),
-        String.format("ReLU sandwich: the unit dies at step %d (a = %s); only d learns: d = %s", dies,
+        String.format(Locale.ROOT, "ReLU sandwich: the unit dies at step %d (a = %s); only d learns: d = %s", dies,
             num(relu.finalValue("a")), num(relu.finalValue("d"))),
-        String.format("lr sweep: 1e-2 diverges at step %d; 1e-4 a = %s b = %s; 1e-5 a = %s b = %s",
+        String.format(Locale.ROOT, "lr sweep: 1e-2 diverges at step %d; 1e-4 a = %s b = %s; 1e-5 a = %s b = %s",
             sweep.get(0).divergedAt(), num(sweep.get(1).finalValue("a")), num(sweep.get(1).finalValue("b")),
             num(sweep.get(2).finalValue("a")), num(sweep.get(2).finalValue("b"))),
-        String.format("momentum 0.9: b = %s; RMSProp: b = %s; Adam: b = %s (lr 0.03 for both adaptive ones)",
+        String.format(Locale.ROOT,
+            "momentum 0.9: b = %s; RMSProp: b = %s; Adam: b = %s (lr 0.03 for both adaptive ones)",
             num(optimisers.get(1).finalValue("b")), num(optimisers.get(2).finalValue("b")),
             num(optimisers.get(3).finalValue("b"))));
     return new DemoResult(name(), report, summary, keys);
@@ -335,8 +339,10 @@ final class LinearStack implements Demo {
         + "d, which creeps from 1 to " + num(relu.finalValue("d")) + " in " + relu.history().steps()
         + " steps towards the mean of y. Gradient health over all rows at the end: " + String.join("; ",
         health.flags().isEmpty() ? List.of("no flags") : health.flags()) + ".");
-    page.report().plot("ReLU sandwich: weights per step", Charts.perStep("ReLU sandwich: a, b, c, d per step", "value", v, false));
-    page.report().plot("ReLU sandwich: gradients per step", Charts.perStep("ReLU sandwich: dL/da, dL/db, dL/dc, dL/dd per step", "gradient", relu.gradients(), false));
+    page.report().plot("ReLU sandwich: weights per step", Charts.perStep("ReLU sandwich: a, b, c, d per step",
+        "value", v, false));
+    page.report().plot("ReLU sandwich: gradients per step", Charts.perStep(
+        "ReLU sandwich: dL/da, dL/db, dL/dc, dL/dd per step", "gradient", relu.gradients(), false));
     page.graph("ReLU sandwich after training, all rows: relu passes back zeros, so a, b and c get gradient 0",
         "relu-graph", loss, DotOptions.defaults());
   }
@@ -365,8 +371,10 @@ final class LinearStack implements Demo {
       }
     }
     page.report().plot("Sweep: loss per epoch", Charts.perIndex(
-        "One neuron: mean loss per epoch by learning rate", "epoch", "mean loss over the epoch's 29 steps", loss, true));
-    page.report().plot("Sweep: a and b per step", Charts.perStep("One neuron: a and b per step (the runs that did not diverge)", "value", b, false));
+        "One neuron: mean loss per epoch by learning rate", "epoch", "mean loss over the epoch's 29 steps", loss,
+        true));
+    page.report().plot("Sweep: a and b per step", Charts.perStep(
+        "One neuron: a and b per step (the runs that did not diverge)", "value", b, false));
   }
 
   private void optimiserSection(Pages page, List<Run> runs) throws IOException {
@@ -393,9 +401,12 @@ final class LinearStack implements Demo {
       a.put(r.label(), r.values().get("a"));
     }
     page.report().plot("Optimisers: loss per epoch", Charts.perIndex(
-        "One neuron: mean loss per epoch by optimiser", "epoch", "mean loss over the epoch's 29 steps", loss, true));
-    page.report().plot("Optimisers: b per step", Charts.perStep("One neuron: the intercept b per step (target 30)", "value", b, false));
-    page.report().plot("Optimisers: a per step", Charts.perStep("One neuron: the slope a per step (target 2)", "value", a, false));
+        "One neuron: mean loss per epoch by optimiser", "epoch", "mean loss over the epoch's 29 steps", loss,
+        true));
+    page.report().plot("Optimisers: b per step", Charts.perStep(
+        "One neuron: the intercept b per step (target 30)", "value", b, false));
+    page.report().plot("Optimisers: a per step", Charts.perStep(
+        "One neuron: the slope a per step (target 2)", "value", a, false));
   }
 
   private static double[] totalNorms(Run r) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -163,12 +164,15 @@ final class NodeGradients implements Demo {
     Path report = page.write();
     Map<String, Double> keys = keyNumbers(n);
     List<String> summary = List.of(
-        String.format("output o = %s, loss = %s (target 1, input (1, 0))", num(n.output()), num(n.loss())),
-        String.format("node deltas (-dL/dsum): O1 %s, H1 %s, H2 %s", num(n.nodeDeltas()[2]), num(n.nodeDeltas()[0]),
+        String.format(Locale.ROOT, "output o = %s, loss = %s (target 1, input (1, 0))", num(n.output()), num(n.loss())),
+        String.format(Locale.ROOT,
+            "node deltas (-dL/dsum): O1 %s, H1 %s, H2 %s", num(n.nodeDeltas()[2]), num(n.nodeDeltas()[0]),
             num(n.nodeDeltas()[1])),
-        String.format("book gradients: H1->O1 %s, H2->O1 %s, B2->O1 %s, I1->H1 %s, I1->H2 %s", num(n.bookGradients()[6]),
+        String.format(Locale.ROOT,
+            "book gradients: H1->O1 %s, H2->O1 %s, B2->O1 %s, I1->H1 %s, I1->H2 %s", num(n.bookGradients()[6]),
             num(n.bookGradients()[7]), num(n.bookGradients()[8]), num(n.bookGradients()[0]), num(n.bookGradients()[3])),
-        String.format("after one SGD update (lr 0.7, momentum 0.3): H1->O1 %s, H2->O1 %s, B2->O1 %s; loss %s -> %s",
+        String.format(Locale.ROOT,
+            "after one SGD update (lr 0.7, momentum 0.3): H1->O1 %s, H2->O1 %s, B2->O1 %s; loss %s -> %s",
             num(n.weightsAfter1()[6]), num(n.weightsAfter1()[7]), num(n.weightsAfter1()[8]), num(n.loss()),
             num(n.lossAfter1())));
     return new DemoResult(name(), report, summary, keys);

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -159,7 +160,8 @@ final class ReluParabola implements Demo {
       kinkText.append(kinkText.length() > 0 ? ", " : "").append(Pages.fixed(k, 3));
     }
     List<String> summary = List.of(
-        String.format("1-5-1 ReLU network on y = x^2, x = -5..4: MSE %s after %d Adam steps (lr %s, seed %d)",
+        String.format(Locale.ROOT,
+            "1-5-1 ReLU network on y = x^2, x = -5..4: MSE %s after %d Adam steps (lr %s, seed %d)",
             num(fit.mse()), STEPS, num(LEARNING_RATE), SEED),
         "kinks at x = " + kinkText + "; " + pieces.size() + " straight pieces, each sloped by every unit active on it");
     return new DemoResult(name(), report, summary, keys);

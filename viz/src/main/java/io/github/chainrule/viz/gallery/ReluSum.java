@@ -14,8 +14,10 @@ import io.github.chainrule.viz.plot.Plots;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -134,8 +136,7 @@ final class ReluSum implements Demo {
   }
 
   /** Train and test MSE every {@link #RECORD_EVERY} steps, and the weights at 0, 10k and 110k steps. */
-  record Training(double[] steps, double[] trainMse, double[] testMse, double[] w0, double[] w10k, double[] w110k,
-      double seconds) {
+  record Training(double[] steps, double[] trainMse, double[] testMse, double[] w0, double[] w10k, double[] w110k) {
     double trainAt(int step) {
       return trainMse[step / RECORD_EVERY];
     }
@@ -146,7 +147,6 @@ final class ReluSum implements Demo {
   }
 
   static Training train(Setup s) {
-    long start = System.nanoTime();
     Tensor trainFeatures = features(s.trainX(), s);
     Tensor testFeatures = features(s.testX(), s);
     // One [1024] tensor per training input and one scalar target, made once and reused by every step.
@@ -188,8 +188,7 @@ final class ReluSum implements Demo {
       Backward.from(error.square()).keepIntermediateGrads(false).run();
       sgd.step();
     }
-    return new Training(steps, train, test, s.w0().clone(), w10k, model.w.toArray(),
-        (System.nanoTime() - start) / 1e9);
+    return new Training(steps, train, test, s.w0().clone(), w10k, model.w.toArray());
   }
 
   private static double evaluate(OutputWeights model, Tensor features, double[] y) {
@@ -234,12 +233,12 @@ final class ReluSum implements Demo {
     page.report().plot("After 110,000 steps", Plots.dataVsPrediction("ReLU sum after 110,000 SGD steps",
         s.trainX(), s.trainY(), gridX, curve(gridFeatures, t.w110k())));
     page.report().plot("Linear regression", Plots.dataVsPrediction("Linear regression, closed form",
-        s.trainX(), s.trainY(), gridX, java.util.Arrays.stream(gridX).map(x -> lin.intercept() + lin.slope() * x)
+        s.trainX(), s.trainY(), gridX, Arrays.stream(gridX).map(x -> lin.intercept() + lin.slope() * x)
             .toArray()));
     double[] flatTrain = new double[t.steps().length];
     double[] flatTest = new double[t.steps().length];
-    java.util.Arrays.fill(flatTrain, lin.trainMse());
-    java.util.Arrays.fill(flatTest, lin.testMse());
+    Arrays.fill(flatTrain, lin.trainMse());
+    Arrays.fill(flatTest, lin.testMse());
     page.report().plot("MSE during training", Charts.lines("Train and test MSE every 1,000 steps", "step",
         "MSE (log scale)", t.steps(), Pages.series("train", t.trainMse(), "test", t.testMse(),
             "linear regression, train", flatTrain, "linear regression, test", flatTest), true));
@@ -251,11 +250,12 @@ final class ReluSum implements Demo {
         "test_x", s.testX(), "test_y", s.testY()));
     Path report = page.write();
     List<String> summary = List.of(
-        String.format("linear regression: train MSE %s, test MSE %s", num(lin.trainMse()), num(lin.testMse())),
-        String.format("ReLU sum (d = 1024), train / test MSE: init %s / %s; 10k steps %s / %s; 110k steps %s / %s",
+        String.format(Locale.ROOT,
+            "linear regression: train MSE %s, test MSE %s", num(lin.trainMse()), num(lin.testMse())),
+        String.format(Locale.ROOT,
+            "ReLU sum (d = 1024), train / test MSE: init %s / %s; 10k steps %s / %s; 110k steps %s / %s",
             num(t.trainAt(0)), num(t.testAt(0)), num(t.trainAt(FIRST_STEPS)), num(t.testAt(FIRST_STEPS)),
-            num(t.trainAt(end)), num(t.testAt(end))),
-        String.format("%,d SGD steps of batch 1 in %.1f s", end, t.seconds()));
+            num(t.trainAt(end)), num(t.testAt(end))));
     return new DemoResult(name(), report, summary, keys);
   }
 
@@ -284,11 +284,12 @@ final class ReluSum implements Demo {
         + "+ b_i) over 1024 units, with a_i = +1 or -1, b_i uniform in [-1, 1] and w_i standard normal, starts far off "
         + "(train MSE " + num(t.trainAt(0)) + "): 1024 random weights add up to a curve of size about 30. The a_i and b_i "
         + "stay fixed, each unit a hinge at x = -b_i/a_i, and SGD (one point per step, learning rate 1e-4, a fresh "
-        + "shuffle each pass) trains the 1024 output weights. After " + String.format("%,d", FIRST_STEPS) + " steps the "
+        + "shuffle each pass) trains the 1024 output weights. After " + String.format(Locale.ROOT,
+            "%,d", FIRST_STEPS) + " steps the "
         + "MSE is " + num(t.trainAt(FIRST_STEPS)) + " on train and " + num(t.testAt(FIRST_STEPS)) + " on test; after "
-        + String.format("%,d", end) + " it is " + num(t.trainAt(end)) + " and " + num(t.testAt(end)) + ", below the line's. The hinges can bend "
-        + "the curve anywhere in [0, 1] (with a_i = +1 or -1 the kinks sit at -b_i/a_i, about half of them inside "
-        + "[0, 1]), so the sum can follow wiggles a straight line cannot; the plots show it taking the slow wiggles on "
+        + String.format(Locale.ROOT, "%,d", end) + " it is " + num(t.trainAt(end)) + " and " + num(t.testAt(end))
+        + ", below the line's. The hinges can bend the curve anywhere in [0, 1] (with a_i = +1 or -1 the kinks "
+        + "sit at -b_i/a_i, about half of them inside [0, 1]), so the sum can follow wiggles a straight line cannot; the plots show it taking the slow wiggles on "
         + "the left first. The fast wiggles on the right need large, opposite weights on hinges close together, and "
         + "SGD with learning rate 1e-4 gets there slowly: 100,000 more steps buy " + num(t.trainAt(FIRST_STEPS)
             - t.trainAt(end)) + " of train MSE. Test MSE staying close to train MSE says the sum is not yet fitting the "

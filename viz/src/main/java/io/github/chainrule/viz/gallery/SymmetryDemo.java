@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -123,13 +124,17 @@ final class SymmetryDemo implements Demo {
     page.report().paragraph(reading(twins, random, twinMax, twinGradMax));
     page.report().paragraph("Symmetry detector, twins: " + twins.detector());
     page.report().paragraph("Symmetry detector, random start: " + random.detector());
-    page.report().plot("Loss per step", Charts.perStep("Loss 1/2 sum (o - y)^2 on the four XOR rows", "loss", Pages.series("twins", twins.history().stepLosses(), "random", random.history().stepLosses()), true));
+    page.report().plot("Loss per step", Charts.perStep("Loss 1/2 sum (o - y)^2 on the four XOR rows", "loss",
+        Pages.series("twins", twins.history().stepLosses(), "random", random.history().stepLosses()), true));
     page.report().plot("Twins: hidden weights per step (both units' lines lie on top of each other)",
         Charts.perStep("Twins: incoming weights of H1 and H2", "value", hiddenSeries(twins.history(), false), false));
-    page.report().plot("Random start: hidden weights per step",
-        Charts.perStep("Random start: incoming weights of H1 and H2", "value", hiddenSeries(random.history(), false), false));
-    page.report().plot("Twins: gradients per step", Charts.perStep("Twins: gradients of H1's and H2's weights", "gradient", hiddenSeries(twins.history(), true), false));
-    page.report().plot("How far apart the two hidden units are", Charts.perStep("max |H1 - H2| over incoming weights and bias", "difference", Pages.series("twins", twins.unitDifference(), "random", randomDiff), false));
+    page.report().plot("Random start: hidden weights per step", Charts.perStep(
+        "Random start: incoming weights of H1 and H2", "value", hiddenSeries(random.history(), false), false));
+    page.report().plot("Twins: gradients per step", Charts.perStep("Twins: gradients of H1's and H2's weights",
+        "gradient", hiddenSeries(twins.history(), true), false));
+    page.report().plot("How far apart the two hidden units are", Charts.perStep(
+        "max |H1 - H2| over incoming weights and bias", "difference",
+        Pages.series("twins", twins.unitDifference(), "random", randomDiff), false));
     page.report().table("After training", List.of("start", "final loss", "H1 (I1, I2, bias)", "H2 (I1, I2, bias)",
         "outputs on (0,0) (0,1) (1,0) (1,1)", "effective units"), List.of(finalRow(twins), finalRow(random)));
     page.report().parameters("Twins: parameters and gradients at the end", params(twins.net()));
@@ -143,10 +148,12 @@ final class SymmetryDemo implements Demo {
     page.csv("trajectory.csv", "every parameter per step (row 0 the start), both runs", csv);
     Path report = page.write();
     List<String> summary = List.of(
-        String.format("twins: max |H1 - H2| over %d steps = %s (weights), %s (gradients); detector: %d effective "
+        String.format(Locale.ROOT,
+            "twins: max |H1 - H2| over %d steps = %s (weights), %s (gradients); detector: %d effective "
             + "unit(s); final loss %s", EPOCHS, num(twinMax), num(twinGradMax), twins.detector().effectiveUnits(),
             num(twins.finalLoss())),
-        String.format("random: |H1 - H2| %s at the start, %s at the end; %d effective units; final loss %s",
+        String.format(Locale.ROOT,
+            "random: |H1 - H2| %s at the start, %s at the end; %d effective units; final loss %s",
             num(randomDiff[0]), num(randomDiff[randomDiff.length - 1]), random.detector().effectiveUnits(),
             num(random.finalLoss())));
     return new DemoResult(name(), report, summary, keys);
@@ -180,7 +187,8 @@ final class SymmetryDemo implements Demo {
       outs.append(outs.length() > 0 ? ", " : "").append(Pages.fixed(o, 3));
     }
     return row(r.label(), num(r.finalLoss()), num(w[0]) + ", " + num(w[1]) + ", " + num(b[0]),
-        num(w[2]) + ", " + num(w[3]) + ", " + num(b[1]), outs.toString(), String.valueOf(r.detector().effectiveUnits()));
+        num(w[2]) + ", " + num(w[3]) + ", " + num(b[1]), outs.toString(),
+        String.valueOf(r.detector().effectiveUnits()));
   }
 
   private static List<Tensor> params(HeatonNetwork net) {
@@ -192,11 +200,15 @@ final class SymmetryDemo implements Demo {
     Map<String, double[]> out = new LinkedHashMap<>();
     String[] units = {"H1", "H2"};
     for (int u = 0; u < 2; u++) {
-      out.put("I1->" + units[u], gradients ? h.gradientSeries("hidden.weight", u, 0) : h.valueSeries("hidden.weight", u, 0));
-      out.put("I2->" + units[u], gradients ? h.gradientSeries("hidden.weight", u, 1) : h.valueSeries("hidden.weight", u, 1));
-      out.put("B1->" + units[u], gradients ? h.gradientSeries("hidden.bias", u) : h.valueSeries("hidden.bias", u));
+      out.put("I1->" + units[u], series(h, gradients, "hidden.weight", u, 0));
+      out.put("I2->" + units[u], series(h, gradients, "hidden.weight", u, 1));
+      out.put("B1->" + units[u], series(h, gradients, "hidden.bias", u));
     }
     return out;
+  }
+
+  private static double[] series(History h, boolean gradients, String name, int... index) {
+    return gradients ? h.gradientSeries(name, index) : h.valueSeries(name, index);
   }
 
   private static Map<String, double[]> prefixed(String prefix, History h) {
