@@ -5,6 +5,8 @@ import static io.github.chainrule.viz.gallery.Pages.row;
 
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.inspect.Explain;
+import io.github.chainrule.autodiff.inspect.Explanation;
 import io.github.chainrule.nn.loss.Losses;
 import io.github.chainrule.nn.optim.Sgd;
 import io.github.chainrule.viz.dot.DotOptions;
@@ -150,6 +152,7 @@ final class NodeGradients implements Demo {
     }
     page.report().table("Every node: value and gradient dL/d(node)", List.of("node", "op", "value",
         "gradient dL/d(node)"), nodes);
+    explainSection(page, g);
     page.report().table("The book's node deltas: delta = -dL/d(sum)", List.of("neuron", "weighted sum",
         "output", "delta (book)", "dL/d(sum) (autodiff)", "what it means"), deltaRows(n));
     page.report().table("The book's gradients: delta x output feeding the weight = -dL/dw",
@@ -176,6 +179,27 @@ final class NodeGradients implements Demo {
             num(n.weightsAfter1()[6]), num(n.weightsAfter1()[7]), num(n.weightsAfter1()[8]), num(n.loss()),
             num(n.lossAfter1())));
     return new DemoResult(name(), report, summary, keys);
+  }
+
+  /**
+   * What Explain says about O1's weighted sum: the single path to the loss, its local derivatives
+   * and their product (minus the book's delta), and nudges that check the prediction.
+   */
+  private static void explainSection(Pages page, Graph g) {
+    Explanation e = Explain.explain(g.pass().s2(), g.loss());
+    List<List<String>> rows = new ArrayList<>();
+    if (e.paths() != null) {
+      for (Explanation.Path path : e.paths().top()) {
+        rows.add(row("path", path.describe()));
+      }
+    }
+    for (Explanation.Nudge nudge : e.nudges()) {
+      rows.add(row("raise it by " + num(nudge.epsilon()), "predicted change of the loss " + num(nudge.predicted())
+          + ", measured by replaying the graph " + num(nudge.actual())));
+    }
+    page.report().table("Explain: dL/d(output.sum) = " + num(e.gradient()[0]) + ", the product of the local "
+        + "derivatives along the path to the loss (the book's delta O1 is minus this)", List.of("what", "explanation"),
+        rows);
   }
 
   static Map<String, Double> keyNumbers(Numbers n) {
