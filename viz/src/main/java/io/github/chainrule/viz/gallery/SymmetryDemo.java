@@ -122,8 +122,8 @@ final class SymmetryDemo implements Demo {
 
     Pages page = new Pages(outDir, "symmetry: identical hidden units stay identical");
     page.report().paragraph(reading(twins, random, twinMax, twinGradMax));
-    page.report().paragraph("Symmetry detector, twins: " + twins.detector());
-    page.report().paragraph("Symmetry detector, random start: " + random.detector());
+    detectorReport(page, "Symmetry detector, twins: ", twins.detector());
+    detectorReport(page, "Symmetry detector, random start: ", random.detector());
     page.report().plot("Loss per step", Charts.perStep("Loss 1/2 sum (o - y)^2 on the four XOR rows", "loss",
         Pages.series("twins", twins.history().stepLosses(), "random", random.history().stepLosses()), true));
     page.report().plot("Twins: hidden weights per step (both units' lines lie on top of each other)",
@@ -157,6 +157,14 @@ final class SymmetryDemo implements Demo {
             num(randomDiff[0]), num(randomDiff[randomDiff.length - 1]), random.detector().effectiveUnits(),
             num(random.finalLoss())));
     return new DemoResult(name(), report, summary, keys);
+  }
+
+  /** The detector's report, one paragraph per line it prints. */
+  private static void detectorReport(Pages page, String lead, Symmetry.Result result) {
+    String[] lines = result.toString().split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      page.report().paragraph(i == 0 ? lead + lines[i] : lines[i]);
+    }
   }
 
   private static String reading(Run twins, Run random, double twinMax, double twinGradMax) {
