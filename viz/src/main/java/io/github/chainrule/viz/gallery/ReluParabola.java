@@ -47,7 +47,7 @@ final class ReluParabola implements Demo {
     return "How five ReLU hinges add up to a parabola";
   }
 
-  /** x = −5, −4, ..., 4: Python's range(-5, 5), the usual form of this exercise. */
+  /** x = −5, −4, ..., 4: the integers of Python's range(-5, 5). */
   static double[] xs() {
     double[] x = new double[10];
     for (int i = 0; i < x.length; i++) {
