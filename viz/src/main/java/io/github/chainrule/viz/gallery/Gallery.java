@@ -6,7 +6,8 @@ import java.util.Optional;
 /** The demos of {@code chainrule demo}, in the order they run when no name is given. */
 public final class Gallery {
 
-  private static final List<Demo> DEMOS = List.of();
+  private static final List<Demo> DEMOS = List.of(new ReluParabola(), new ReluSum(), new NodeGradients(),
+      new SymmetryDemo(), new LinearStack());
 
   private Gallery() {}
 

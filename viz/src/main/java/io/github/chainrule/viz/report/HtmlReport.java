@@ -173,6 +173,47 @@ public final class HtmlReport {
     return this;
   }
 
+  /**
+   * A table of text: a header row, then one row per list (each as long as the header). Cells are
+   * escaped; a number reads best formatted with {@link Format#number}.
+   */
+  public HtmlReport table(String heading, List<String> header, List<List<String>> rows) {
+    checkArgument(!header.isEmpty(), "report: table '%s' has no columns", heading);
+    StringBuilder sb = new StringBuilder();
+    sb.append("<section class=\"table\">\n<h2>").append(escape(heading)).append("</h2>\n")
+        .append("<table class=\"parameters\">\n<thead><tr>");
+    for (String h : header) {
+      sb.append("<th>").append(escape(h)).append("</th>");
+    }
+    sb.append("</tr></thead>\n<tbody>\n");
+    for (List<String> row : rows) {
+      checkArgument(row.size() == header.size(), "report: table '%s' has %s columns but a row has %s cells: %s",
+          heading, header.size(), row.size(), row);
+      sb.append("<tr>");
+      for (String cell : row) {
+        sb.append("<td class=\"values\">").append(escape(cell)).append("</td>");
+      }
+      sb.append("</tr>\n");
+    }
+    sections.add(sb.append("</tbody>\n</table>\n</section>").toString());
+    return this;
+  }
+
+  /**
+   * Links to files written next to the page (data for spreadsheets, the graph as DOT), by their
+   * relative paths, each with a description. The page stays readable without them.
+   */
+  public HtmlReport links(String heading, Map<String, String> descriptionByRelativePath) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("<section class=\"links\">\n<h2>").append(escape(heading)).append("</h2>\n<ul>\n");
+    for (Map.Entry<String, String> e : descriptionByRelativePath.entrySet()) {
+      sb.append("<li><a href=\"").append(escape(e.getKey())).append("\">").append(escape(e.getKey()))
+          .append("</a>: ").append(escape(e.getValue())).append("</li>\n");
+    }
+    sections.add(sb.append("</ul>\n</section>").toString());
+    return this;
+  }
+
   /** The page. */
   public String toHtml() {
     StringBuilder sb = new StringBuilder();
