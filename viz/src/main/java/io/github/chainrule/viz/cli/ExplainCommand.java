@@ -48,20 +48,24 @@ final class ExplainCommand implements Runnable {
     if (!out.needsGrad()) {
       throw new IllegalArgumentException("'" + e.source() + "' has no variables: there is no gradient to explain");
     }
+    Map<String, Tensor> byName = nodesByName(out);
     // The explanation writes d<output>/d<node>; a short name for the output reads better than its whole text.
     String outputName = inputs.containsKey("f") ? "output" : "f";
     out.named(outputName);
-    Map<String, Tensor> byName = nodesByName(out);
-    List<String> targets = wrt.isEmpty() ? e.variables() : wrt;
-    PrintWriter w = spec.commandLine().getOut();
-    w.println(outputName + " = " + e.source() + "   at " + atText(inputs));
-    for (String name : targets) {
+    byName.putIfAbsent(outputName, out);
+    List<Tensor> nodes = new ArrayList<>();
+    for (String name : wrt.isEmpty() ? e.variables() : wrt) {
       Tensor node = byName.get(name);
       if (node == null) {
         Set<String> known = byName.keySet();
         throw new IllegalArgumentException("--wrt " + name + ": no node of '" + e.source() + "' is called '" + name
             + "'" + Names.didYouMean(name, known) + "; its nodes are " + Names.list(known));
       }
+      nodes.add(node);
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    w.println(outputName + " = " + e.source() + "   at " + atText(inputs));
+    for (Tensor node : nodes) {
       w.println();
       w.print(Explain.explain(node, out));
     }

@@ -143,8 +143,10 @@ final class FitCommand implements Callable<Integer> {
         where = "\nthe trajectory of the " + diverged.history().steps() + " completed steps is in "
             + FitFiles.writeTrajectory(report, run, diverged.history());
       }
-      String message = diverged.getMessage().startsWith("fit: ") ? diverged.getMessage().substring(5) : diverged.getMessage();
-      throw new IllegalStateException(message + where, diverged);
+      // The trainer speaks to Java callers ("fit: ...", "history() holds ..."); say the same to a person.
+      String message = diverged.getMessage().replaceFirst("^fit: ", "")
+          .replaceFirst("; history\\(\\) holds the \\d+ completed steps$", ".");
+      throw new IllegalStateException("training diverged: " + message + where, diverged);
     }
 
     FitRun.Result result = run.finish(history);
