@@ -28,6 +28,17 @@ final class DemoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  private final List<Demo> gallery;
+
+  DemoCommand() {
+    this(Gallery.all());
+  }
+
+  /** With other demos than the gallery's, for tests. */
+  DemoCommand(List<Demo> gallery) {
+    this.gallery = List.copyOf(gallery);
+  }
+
   @Parameters(paramLabel = "NAME", arity = "0..*", description = "Demos to run, in this order (default: all).")
   List<String> names = new ArrayList<>();
 
@@ -40,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
-    List<Demo> all = Gallery.all();
+    List<Demo> all = gallery;
     if (list) {
       if (all.isEmpty()) {
         w.println("no demos are registered in this build");
@@ -58,9 +69,21 @@ final class DemoCommand implements Callable<Integer> {
       w.flush();
       return 0;
     }
+    List<String> failed = new ArrayList<>();
     for (Demo d : chosen) {
       long start = System.nanoTime();
-      DemoResult r = d.run(out.resolve(d.name()));
+      DemoResult r;
+      try {
+        r = d.run(out.resolve(d.name()));
+      } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+        // One demo failing (a missing Graphviz, a full disk) should not keep the others from running.
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("chainrule demo: " + d.name() + " failed: "
+            + (e instanceof IOException ? Main.describe((IOException) e) : e.getMessage()));
+        err.flush();
+        failed.add(d.name());
+        continue;
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       w.printf(Locale.ROOT, "== %s: %s (%.1f s)%n", d.name(), d.title(), seconds);
       for (String line : r.summary()) {
@@ -76,6 +99,12 @@ final class DemoCommand implements Callable<Integer> {
       w.println("   report: " + r.report());
       w.flush();
     }
+    if (!failed.isEmpty()) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("chainrule demo: " + failed.size() + " of " + chosen.size() + " demos failed: " + Names.list(failed));
+      err.flush();
+      return Main.EXIT_INPUT;
+    }
     return 0;
   }
 
@@ -87,10 +116,11 @@ final class DemoCommand implements Callable<Integer> {
     List<String> known = all.stream().map(Demo::name).toList();
     List<Demo> chosen = new ArrayList<>();
     for (String n : names) {
-      Demo d = Gallery.named(n).orElse(null);
+      Demo d = all.stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
       if (d == null) {
-        throw new IllegalArgumentException("unknown demo '" + n + "'" + Names.didYouMean(n, known)
-            + (known.isEmpty() ? "; no demos are registered in this build" : "; the demos are " + Names.list(known)));
+        throw new IllegalArgumentException("unknown demo '" + n + "': "
+            + (known.isEmpty() ? "no demos are registered in this build" : "the demos are " + Names.list(known))
+            + Names.didYouMean(n, known));
       }
       if (!chosen.contains(d)) {
         chosen.add(d);

@@ -59,7 +59,7 @@ final class ExplainCommand implements Runnable {
       if (node == null) {
         Set<String> known = byName.keySet();
         throw new IllegalArgumentException("--wrt " + name + ": no node of '" + e.source() + "' is called '" + name
-            + "'" + Names.didYouMean(name, known) + "; its nodes are " + Names.list(known));
+            + "' (its nodes are " + Names.list(known) + ")" + Names.didYouMean(name, known));
       }
       nodes.add(node);
     }

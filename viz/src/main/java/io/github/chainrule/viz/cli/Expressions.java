@@ -55,8 +55,8 @@ final class Expressions {
     for (String name : given) {
       if (!e.variables().contains(name)) {
         throw new IllegalArgumentException(option + " " + name + "=...: '" + name + "' is not " + what + " of '"
-            + e.source() + "'" + Names.didYouMean(name, e.variables()) + " (its variables are "
-            + Names.list(e.variables()) + ")");
+            + e.source() + "' (its variables are " + Names.list(e.variables()) + ")"
+            + Names.didYouMean(name, e.variables()));
       }
     }
   }

@@ -70,8 +70,12 @@ final class FitRun {
         + "; parameters " + String.join(", ", init) + "\n"
         + "loss " + lossName + ", optimizer " + optimizer.get("name") + " (" + String.join(", ", opt) + "), "
         + epochs + (epochs == 1 ? " epoch" : " epochs") + " of " + batches.count()
-        + (batches.count() == 1 ? " batch" : " batches") + " of " + (batches.count() == 1 ? dataset.size() : batches.batchSize()) + " rows"
+        + (batches.count() == 1 ? " batch" : " batches") + " of " + rows(batches.count() == 1 ? dataset.size() : batches.batchSize())
         + (batches.shuffled() ? ", shuffled" : ", in file order") + ": " + steps + (steps == 1 ? " step" : " steps");
+  }
+
+  private static String rows(int n) {
+    return n + (n == 1 ? " row" : " rows");
   }
 
   /** The loss and its gradients over every row at the parameters as training left them. */

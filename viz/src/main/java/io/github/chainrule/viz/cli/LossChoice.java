@@ -47,8 +47,8 @@ enum LossChoice {
           return c;
         }
       }
-      throw new TypeConversionException("unknown loss '" + value + "'" + Names.didYouMean(value, names())
-          + "; the losses are " + Names.list(names()));
+      throw new TypeConversionException("unknown loss '" + value + "': the losses are " + Names.list(names())
+          + Names.didYouMean(value, names()));
     }
   }
 

@@ -39,8 +39,8 @@ enum OptimizerChoice {
           return c;
         }
       }
-      throw new TypeConversionException("unknown optimizer '" + value + "'" + Names.didYouMean(value, names())
-          + "; the optimizers are " + Names.list(names()));
+      throw new TypeConversionException("unknown optimizer '" + value + "': the optimizers are " + Names.list(names())
+          + Names.didYouMean(value, names()));
     }
   }
 

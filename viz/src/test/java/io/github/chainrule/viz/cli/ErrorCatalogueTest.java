@@ -72,8 +72,8 @@ class ErrorCatalogueTest {
   @Test
   void explainOfAnUnknownNodeListsTheNodes() {
     CliRun r = fails(1, "explain", "x*y", "--at", "x=1,y=2", "--wrt", "x*z");
-    assertTrue(r.err().contains("--wrt x*z: no node of 'x*y' is called 'x*z'; did you mean 'x*y'?"), r.toString());
-    assertTrue(r.err().contains("its nodes are x, y, x*y and f"), r.toString());
+    assertTrue(r.err().endsWith("--wrt x*z: no node of 'x*y' is called 'x*z' (its nodes are x, y, x*y and f); "
+        + "did you mean 'x*y'?\n"), r.toString());
   }
 
   @Test
@@ -115,8 +115,8 @@ class ErrorCatalogueTest {
     Path f = csv("x,y\n1,2\n");
     CliRun r = fails(1, "fit", "--model", "slope*x + bias", "--data", f.toString(), "--target", "y",
         "--params", "slope=1,biass=0");
-    assertTrue(r.err().contains("--params biass=...: 'biass' is not a parameter of 'slope*x + bias'; did you mean 'bias'?"),
-        r.toString());
+    assertTrue(r.err().contains("--params biass=...: 'biass' is not a parameter of 'slope*x + bias' (its variables are "
+        + "slope, x and bias); did you mean 'bias'?"), r.toString());
   }
 
   @Test
@@ -144,16 +144,15 @@ class ErrorCatalogueTest {
   void unknownOptimizerIsAUsageErrorWithTheChoices() throws IOException {
     Path f = csv("x,y\n1,2\n");
     CliRun r = fails(2, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--optimizer", "adma");
-    assertTrue(r.err().contains("unknown optimizer 'adma'; did you mean 'adam'?; the optimizers are sgd, momentum, "
-        + "nesterov, rmsprop, adam and adamw"), r.toString());
+    assertTrue(r.err().contains("unknown optimizer 'adma': the optimizers are sgd, momentum, "
+        + "nesterov, rmsprop, adam and adamw; did you mean 'adam'?"), r.toString());
   }
 
   @Test
   void unknownLossIsAUsageErrorWithTheChoices() throws IOException {
     Path f = csv("x,y\n1,2\n");
     CliRun r = fails(2, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--loss", "rmse");
-    assertTrue(r.err().contains("unknown loss 'rmse'"), r.toString());
-    assertTrue(r.err().contains("the losses are mse, sse, half-sse, mae and bce"), r.toString());
+    assertTrue(r.err().contains("unknown loss 'rmse': the losses are mse, sse, half-sse, mae and bce"), r.toString());
   }
 
   @Test
