@@ -121,20 +121,86 @@ final class FitFiles {
     for (double l : losses) {
       positive &= l > 0;
     }
-    charts.put("loss", Plots.lossCurves("Loss per step (" + run.lossName + ")", Map.of(run.lossName, losses), positive));
+    Map<String, double[]> loss = Map.of(run.lossName, losses);
+    charts.put("loss", thin(Plots.lossCurves("Loss per step (" + run.lossName + ")", thinned(loss), positive), loss));
     Map<String, double[]> values = new LinkedHashMap<>();
     Map<String, double[]> grads = new LinkedHashMap<>();
     for (String n : run.parameterNames()) {
       values.put(n, history.valueSeries(n));
       grads.put(n, history.gradientSeries(n));
     }
-    List<XYChart> both = Plots.parameterAndGradientTrajectories(values, grads);
-    charts.put("parameters", both.get(0));
-    charts.put("gradients", both.get(1));
+    List<XYChart> both = Plots.parameterAndGradientTrajectories(thinned(values), thinned(grads));
+    charts.put("parameters", thin(both.get(0), values));
+    charts.put("gradients", thin(both.get(1), grads));
     if (run.model.inputNames().size() == 1) {
       charts.put("fit", dataVsFit(run));
     }
     return charts;
+  }
+
+  /*
+   * A chart of a long run draws at most about MAX_POINTS points per series: drawing every one of
+   * 100,000 steps took a minute and shows nothing more. Each bucket of steps keeps its lowest and its
+   * highest point, so spikes survive; the series are then given their true step numbers.
+   */
+  private static final int MAX_POINTS = 2000;
+
+  private static Map<String, double[]> thinned(Map<String, double[]> series) {
+    Map<String, double[]> out = new LinkedHashMap<>();
+    series.forEach((name, y) -> out.put(name, pick(y, keep(y))));
+    return out;
+  }
+
+  private static XYChart thin(XYChart chart, Map<String, double[]> series) {
+    series.forEach((name, y) -> {
+      int[] kept = keep(y);
+      if (kept.length < y.length) {
+        double[] steps = new double[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+          steps[i] = kept[i];
+        }
+        chart.updateXYSeries(name, steps, pick(y, kept), null);
+      }
+    });
+    return chart;
+  }
+
+  /** The steps drawn: all of a short series; of a long one, each bucket's lowest and highest, in order. */
+  static int[] keep(double[] y) {
+    if (y.length <= MAX_POINTS) {
+      int[] all = new int[y.length];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = i;
+      }
+      return all;
+    }
+    int bucket = (int) Math.ceil(y.length / (MAX_POINTS / 2.0));
+    List<Integer> kept = new ArrayList<>();
+    for (int start = 0; start < y.length; start += bucket) {
+      int end = Math.min(y.length, start + bucket);
+      int lo = start;
+      int hi = start;
+      for (int i = start; i < end; i++) {
+        lo = y[i] < y[lo] ? i : lo;
+        hi = y[i] > y[hi] ? i : hi;
+      }
+      kept.add(Math.min(lo, hi));
+      if (lo != hi) {
+        kept.add(Math.max(lo, hi));
+      }
+    }
+    if (kept.get(kept.size() - 1) != y.length - 1) {
+      kept.add(y.length - 1);   // the last step is always drawn
+    }
+    return kept.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static double[] pick(double[] y, int[] kept) {
+    double[] out = new double[kept.length];
+    for (int i = 0; i < kept.length; i++) {
+      out[i] = y[kept[i]];
+    }
+    return out;
   }
 
   private static XYChart dataVsFit(FitRun run) {
