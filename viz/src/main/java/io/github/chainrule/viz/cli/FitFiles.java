@@ -165,7 +165,7 @@ final class FitFiles {
     return chart;
   }
 
-  /** The steps drawn: all of a short series; of a long one, each bucket's lowest and highest, in order. */
+  /** The steps drawn: all of a short series; of a long one, the first, each bucket's lowest and highest, and the last, in order. */
   static int[] keep(double[] y) {
     if (y.length <= MAX_POINTS) {
       int[] all = new int[y.length];
@@ -175,7 +175,7 @@ final class FitFiles {
       return all;
     }
     int bucket = (int) Math.ceil(y.length / (MAX_POINTS / 2.0));
-    List<Integer> kept = new ArrayList<>();
+    List<Integer> kept = new ArrayList<>(List.of(0));   // the first step is always drawn
     for (int start = 0; start < y.length; start += bucket) {
       int end = Math.min(y.length, start + bucket);
       int lo = start;
@@ -184,7 +184,9 @@ final class FitFiles {
         lo = y[i] < y[lo] ? i : lo;
         hi = y[i] > y[hi] ? i : hi;
       }
-      kept.add(Math.min(lo, hi));
+      if (Math.min(lo, hi) != 0) {
+        kept.add(Math.min(lo, hi));
+      }
       if (lo != hi) {
         kept.add(Math.max(lo, hi));
       }
