@@ -12,9 +12,8 @@ import picocli.CommandLine.Spec;
 /** {@code chainrule}: the top of the command tree. */
 @Command(name = "chainrule", mixinStandardHelpOptions = true, versionProvider = ChainruleCommand.Version.class,
     sortOptions = false, usageHelpAutoWidth = true,
-    description = {
-        "Reverse-mode automatic differentiation you can see: gradients of expressions, fits of",
-        "expression models to CSV data, and a gallery of classic experiments.", ""},
+    description = {"Reverse-mode automatic differentiation you can see: gradients of expressions, fits of "
+        + "expression models to CSV data, and a gallery of classic experiments.%n"},
     subcommands = {GradCommand.class, ExplainCommand.class, FitCommand.class, DemoCommand.class},
     footer = {"", "Exit codes: 0 done, 1 wrong input (the message says what), 2 wrong command line.",
         "Example: chainrule grad \"x*y + sin(x)\" --at x=2,y=3"})

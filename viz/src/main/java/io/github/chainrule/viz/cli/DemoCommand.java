@@ -19,10 +19,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code chainrule demo [NAME...]}: runs demos of the gallery, each into its own directory. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {
-        "Runs the gallery's demos (all of them when no name is given), each writing an HTML report",
-        "into OUT/<name>/ and printing a short summary with its key numbers. Defaults are embedded and",
-        "seeds fixed: every run gives the same numbers.", ""},
+    header = "The gallery: classic experiments on gradients, each an HTML report.",
+    description = {"%nRuns the gallery's demos (all of them when no name is given), each writing an HTML "
+        + "report into DIR/<name>/ and printing a short summary with its key numbers. Defaults are embedded "
+        + "and seeds fixed: every run gives the same numbers.%n"},
     footer = {"", "Examples:", "  chainrule demo --list", "  chainrule demo", "  chainrule demo node-gradients --out /tmp/demos"})
 final class DemoCommand implements Callable<Integer> {
   @Spec

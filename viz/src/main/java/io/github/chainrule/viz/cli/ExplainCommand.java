@@ -20,10 +20,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code chainrule explain "<expr>" --at ... --wrt NAME}: what one gradient means, from the graph. */
 @Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {
-        "Explains the gradient of an expression with respect to one of its nodes: one step of the",
-        "chain rule (each consumer's contribution), every path through the graph, and what the",
-        "gradient predicts when the node is nudged, against what actually happens.", ""},
+    header = "What a gradient means: the chain rule, the paths, a prediction against reality.",
+    description = {"%nExplains the gradient of an expression with respect to one of its nodes: one step of "
+        + "the chain rule (each consumer's contribution), every path through the graph, and what the gradient "
+        + "predicts when the node is nudged, against what actually happens.%n"},
     footer = {"", "Example:", "  chainrule explain \"x*y + sin(x)\" --at x=2,y=3 --wrt x"})
 final class ExplainCommand implements Runnable {
   @Spec

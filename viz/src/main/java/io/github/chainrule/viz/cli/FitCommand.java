@@ -31,16 +31,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code chainrule fit --model "<expr>" --data FILE.csv --target y}: fits an expression to data. */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {
-        "Fits a model written as an expression to the rows of a CSV file. Variables that are columns",
-        "of the file are inputs; every other variable is a parameter, trained by gradient descent.",
-        "Prints the final parameters and loss at 17 significant digits; with --report DIR, also writes",
-        "DIR/params.json, DIR/trajectory.csv (per step: loss, every parameter, every gradient), plots",
-        "and DIR/index.html. A fit whose loss or gradients stop being finite stops with an error naming",
-        "the step and the parameter, after writing the trajectory so far.", ""},
+    header = "Fits a model written as an expression to the rows of a CSV file.",
+    description = {"%nVariables that are columns of the file are inputs; every other variable is a parameter, "
+        + "trained by gradient descent. Prints the final parameters and loss at 17 significant digits; with "
+        + "--report DIR, also writes DIR/params.json, DIR/trajectory.csv (per step: loss, every parameter, "
+        + "every gradient), plots and DIR/index.html. A fit whose loss or gradients stop being finite stops "
+        + "with an error naming the step and the parameter, after writing the trajectory so far.%n"},
     footer = {"", "Example:",
-        "  chainrule fit --model \"a*x + b\" --data points.csv --target y --params a=1,b=0 \\",
-        "      --optimizer adam --lr 0.1 --epochs 200 --report out/fit"})
+        "  chainrule fit --model \"a*x + b\" --data points.csv --target y \\",
+        "      --params a=1,b=0 --optimizer adam --lr 0.1 --epochs 200 --report out/fit"})
 final class FitCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -32,9 +32,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code chainrule grad "<expr>" --at x=2,y=3}: the value, every node's gradient, and checks. */
 @Command(name = "grad", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {
-        "Evaluates an expression at a point, back-propagates, and prints the value, a table of every",
-        "node (name, op, value, gradient) and a numerical check of the gradient of each variable.", ""},
+    header = "The value and the gradient of every node of an expression, checked numerically.",
+    description = {"%nEvaluates an expression at a point, back-propagates, and prints the value, a table of "
+        + "every node (name, op, value, gradient) and a numerical check of the gradient of each variable.%n"},
     footer = {"", "Example:", "  chainrule grad \"x*y + sin(x)\" --at x=2,y=3 --check --svg graph.svg"})
 final class GradCommand implements Callable<Integer> {
   @Spec

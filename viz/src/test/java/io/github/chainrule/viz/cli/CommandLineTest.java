@@ -24,7 +24,7 @@ class CommandLineTest {
   void everyCommandHasHelp(String command) {
     CliRun r = CliRun.of(command, "--help");
     assertEquals(0, r.code(), r.toString());
-    assertTrue(r.out().startsWith("Usage: chainrule " + command), r.toString());
+    assertTrue(r.out().contains("\nUsage: chainrule " + command + " "), r.toString());
     assertTrue(r.out().contains("Example"), r.toString());
     assertEquals("", r.err());
   }
