@@ -1,5 +1,7 @@
 package io.github.chainrule.viz.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.chainrule.viz.gallery.Demo;
 import io.github.chainrule.viz.gallery.DemoResult;
 import io.github.chainrule.viz.gallery.Gallery;
@@ -9,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,11 +91,11 @@ final class DemoCommand implements Callable<Integer> {
         w.println("   " + line);
       }
       if (!r.keyNumbers().isEmpty()) {
-        List<String> numbers = new ArrayList<>();
-        for (Map.Entry<String, Double> k : r.keyNumbers().entrySet()) {
-          numbers.add(k.getKey() + " = " + io.github.chainrule.autodiff.Format.number(k.getValue()));
-        }
-        w.println("   key numbers: " + String.join(", ", numbers));
+        // The summary already quotes the numbers a reader needs; the full set, at full precision,
+        // goes to a file for scripts and comparisons rather than a screen-wide line.
+        Path numbers = r.report().resolveSibling("key-numbers.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(numbers.toFile(), r.keyNumbers());
+        w.println("   key numbers: " + numbers);
       }
       w.println("   report: " + r.report());
       w.flush();

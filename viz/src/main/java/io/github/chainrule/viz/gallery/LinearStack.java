@@ -236,7 +236,9 @@ final class LinearStack implements Demo {
     for (int k = 0; k < SWEEP.length; k++) {
       Run r = sweep.get(k);
       String lr = lrName(SWEEP[k]);
-      keys.put("lr " + lr + " diverged at step", (double) r.divergedAt());
+      if (r.divergedAt() >= 0) {
+        keys.put("lr " + lr + " diverged at step", (double) r.divergedAt());
+      }
       keys.put("lr " + lr + " a", r.finalValue("a"));
       keys.put("lr " + lr + " b", r.finalValue("b"));
     }

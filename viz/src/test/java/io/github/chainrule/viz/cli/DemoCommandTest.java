@@ -73,9 +73,20 @@ class DemoCommandTest {
     assertTrue(Files.isRegularFile(dir.resolve("alpha/index.html")));
     assertTrue(Files.isRegularFile(dir.resolve("beta/index.html")));
     assertTrue(r.out().matches("(?s)== alpha: what alpha shows \\(\\d+\\.\\d s\\)\n"
-        + "   first line of alpha\n   second line\n   key numbers: loss = 0\\.25, steps = 10\n"
+        + "   first line of alpha\n   second line\n"
+        + "   key numbers: " + java.util.regex.Pattern.quote(dir.resolve("alpha/key-numbers.json").toString()) + "\n"
         + "   report: " + java.util.regex.Pattern.quote(dir.resolve("alpha/index.html").toString()) + "\n== beta: .*"),
         r.toString());
+    assertEquals(Map.of("loss", 0.25, "steps", 10.0), readNumbers(dir.resolve("alpha/key-numbers.json")));
+  }
+
+  private static Map<String, Double> readNumbers(Path file) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readValue(file.toFile(),
+          new com.fasterxml.jackson.core.type.TypeReference<Map<String, Double>>() {});
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

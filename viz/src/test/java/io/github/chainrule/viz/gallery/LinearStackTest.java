@@ -3,6 +3,7 @@ package io.github.chainrule.viz.gallery;
 import static io.github.chainrule.viz.gallery.Reports.assertClose;
 import static io.github.chainrule.viz.gallery.Reports.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -163,7 +164,7 @@ class LinearStackTest {
     for (double lr : new double[] {1e-4, 1e-5}) {
       ByHand h = byHand(Kind.ONE, Rule.SGD, lr);
       String name = lr == 1e-4 ? "1e-4" : "1e-5";
-      assertEquals(-1.0, key(result, "lr " + name + " diverged at step"));
+      assertFalse(result.keyNumbers().containsKey("lr " + name + " diverged at step"), name + " does not diverge");
       assertClose(h.p()[0], key(result, "lr " + name + " a"), 1e-9, "a at " + name);
       assertClose(h.p()[1], key(result, "lr " + name + " b"), 1e-9, "b at " + name);
     }
