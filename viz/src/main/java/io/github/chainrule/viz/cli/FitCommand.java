@@ -4,6 +4,7 @@ import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.expr.Expression;
 import io.github.chainrule.nn.data.Batches;
+import io.github.chainrule.nn.data.Csv;
 import io.github.chainrule.nn.data.Dataset;
 import io.github.chainrule.nn.loss.Loss;
 import io.github.chainrule.nn.optim.Adam;
@@ -48,7 +49,8 @@ final class FitCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--data", required = true, paramLabel = "FILE.csv",
-      description = "Numeric CSV with a header line of column names.")
+      description = "CSV with a header line of column names; the target and the columns the model uses hold numbers, "
+          + "others (ids, labels) may hold anything.")
   Path data;
 
   @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "The column the model predicts.")
@@ -115,7 +117,7 @@ final class FitCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     checkOptions();
     Expression e = Expressions.parse(model);
-    Dataset dataset = Dataset.fromCsv(data, List.of(), List.of(target));
+    Dataset dataset = readData(e);
     if (dataset.size() == 0) {
       throw new IllegalArgumentException("CSV " + data + " has a header but no rows of data");
     }
@@ -199,6 +201,17 @@ final class FitCommand implements Callable<Integer> {
             + " (it applies to " + Names.list(takers) + "); " + optimizer + " takes " + Names.list(optimizer.options));
       }
     }
+  }
+
+  /**
+   * Only the target and the columns the model uses are read as numbers, so a spreadsheet's other
+   * columns (ids, labels, notes) may hold text.
+   */
+  private Dataset readData(Expression e) throws IOException {
+    List<String> columns = Csv.columns(data);
+    List<String> used = e.variables().stream().filter(v -> columns.contains(v) && !v.equals(target)).toList();
+    // Dataset reads every non-target column when given no inputs; the target stands in, and is never read as one.
+    return Dataset.fromCsv(data, used.isEmpty() ? List.of(target) : used, List.of(target));
   }
 
   /** The model's variables that are columns of the data, with their columns; the target may not be one. */
