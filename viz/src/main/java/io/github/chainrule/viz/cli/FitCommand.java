@@ -178,6 +178,9 @@ final class FitCommand implements Callable<Integer> {
     if (batch != null && batch < 1) {
       throw new ParameterException(spec.commandLine(), "--batch must be at least 1, got " + batch);
     }
+    if (!(lr >= 0) || Double.isInfinite(lr)) {
+      throw new ParameterException(spec.commandLine(), "--lr must be a finite number of 0 or more, got " + lr);
+    }
     if (epochs < 0) {
       throw new ParameterException(spec.commandLine(), "--epochs must be 0 or more, got " + epochs);
     }
