@@ -17,6 +17,7 @@ import io.github.chainrule.nn.train.Trainer;
 import io.github.chainrule.nn.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -211,6 +212,10 @@ final class FitCommand implements Callable<Integer> {
    * columns (ids, labels, notes) may hold text.
    */
   private Dataset readData(Expression e) throws IOException {
+    if (Files.isDirectory(data)) {
+      // Reading a directory fails with a bare "Is a directory" that names no file.
+      throw new IllegalArgumentException("--data " + data + " is a directory; give a CSV file");
+    }
     List<String> columns = Csv.columns(data);
     List<String> used = e.variables().stream().filter(v -> columns.contains(v) && !v.equals(target)).toList();
     // Dataset reads every non-target column when given no inputs; the target stands in, and is never read as one.

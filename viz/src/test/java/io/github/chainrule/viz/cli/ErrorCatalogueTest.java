@@ -223,4 +223,10 @@ class ErrorCatalogueTest {
     assertEquals("chainrule grad: the numerical check failed for x: d/dx = Infinity (the slope is not finite at this "
         + "point)\n", slope.err(), slope.toString());
   }
+
+  @Test
+  void aDirectoryGivenAsDataIsNamed() {
+    CliRun r = fails(1, "fit", "--model", "a*x", "--data", dir.toString(), "--target", "y");
+    assertEquals("chainrule fit: --data " + dir + " is a directory; give a CSV file\n", r.err());
+  }
 }
