@@ -64,13 +64,13 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the random initial values (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--loss", defaultValue = "mse", converter = LossChoice.Converter.class,
-      completionCandidates = LossChoice.Candidates.class, paramLabel = "LOSS",
+  @Option(names = "--loss", defaultValue = "mse", converter = LossChoice.Cli.class,
+      completionCandidates = LossChoice.Cli.class, paramLabel = "LOSS",
       description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   LossChoice loss;
 
-  @Option(names = "--optimizer", defaultValue = "sgd", converter = OptimizerChoice.Converter.class,
-      completionCandidates = OptimizerChoice.Candidates.class, paramLabel = "NAME",
+  @Option(names = "--optimizer", defaultValue = "sgd", converter = OptimizerChoice.Cli.class,
+      completionCandidates = OptimizerChoice.Cli.class, paramLabel = "NAME",
       description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}), with torch.optim's semantics.")
   OptimizerChoice optimizer;
 

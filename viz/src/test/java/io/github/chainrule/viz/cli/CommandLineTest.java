@@ -111,9 +111,9 @@ class CommandLineTest {
 
   @Test
   void nearestNameAllowsAboutOneEditInThreeAndNoGuessForShortNames() {
-    assertEquals("adam", Names.nearest("adma", OptimizerChoice.names()).orElseThrow());
-    assertEquals("rmsprop", Names.nearest("rmsprob", OptimizerChoice.names()).orElseThrow());
-    assertFalse(Names.nearest("lbfgs", OptimizerChoice.names()).isPresent());
+    assertEquals("adam", Names.nearest("adma", new OptimizerChoice.Cli().names()).orElseThrow());
+    assertEquals("rmsprop", Names.nearest("rmsprob", new OptimizerChoice.Cli().names()).orElseThrow());
+    assertFalse(Names.nearest("lbfgs", new OptimizerChoice.Cli().names()).isPresent());
     assertFalse(Names.nearest("z", List.of("x", "y")).isPresent());
   }
 }
