@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -126,13 +127,14 @@ final class FitCommand implements Callable<Integer> {
     Map<String, Double> initial = initialValues(e, inputs);
     ExpressionModel m = new ExpressionModel(e, inputs, initial);
     Loss lossFn = loss.loss();
-    Optimizer opt = optimizer(m);
+    Map<String, Object> settings = optimizerSettings();
+    Optimizer opt = optimizer(m, settings);
     int batchSize = batch == null ? dataset.size() : batch;
     Batches batches = dataset.batches(batchSize);
     batches = shuffle != null ? batches.shuffle(shuffle) : batches.inOrder();
 
     PrintWriter w = spec.commandLine().getOut();
-    FitRun run = new FitRun(m, dataset, data, target, lossFn, loss.cli, describeOptimizer(), batches, epochs, initial);
+    FitRun run = new FitRun(m, dataset, data, target, lossFn, loss.cli, settings, batches, epochs, initial);
     w.println(run.describe());
     w.flush();
 
@@ -267,35 +269,26 @@ final class FitCommand implements Callable<Integer> {
     return initial;
   }
 
-  private Optimizer optimizer(ExpressionModel m) {
-    double wd = weightDecay != null ? weightDecay : 0;
-    switch (optimizer) {
-      case SGD:
-      case MOMENTUM:
-      case NESTEROV: {
-        double mom = momentum != null ? momentum : optimizer == OptimizerChoice.SGD ? 0 : 0.9;
-        return Sgd.builder(lr).momentum(mom).dampening(dampening != null ? dampening : 0)
-            .nesterov(optimizer == OptimizerChoice.NESTEROV).weightDecay(wd).build(m);
-      }
-      case RMSPROP:
-        return RmsProp.builder(lr).alpha(alpha != null ? alpha : 0.99).eps(eps != null ? eps : 1e-8)
-            .momentum(momentum != null ? momentum : 0).weightDecay(wd).build(m);
-      case ADAM:
-      case ADAMW: {
-        Adam.Builder b = optimizer == OptimizerChoice.ADAMW ? Adam.adamW(lr) : Adam.builder(lr);
-        b.betas(beta1 != null ? beta1 : 0.9, beta2 != null ? beta2 : 0.999).eps(eps != null ? eps : 1e-8);
-        if (weightDecay != null) {
-          b.weightDecay(weightDecay);
-        }
-        return b.build(m);
-      }
-      default:
-        throw new AssertionError(optimizer);
-    }
+  /** The optimiser {@link #optimizerSettings} describes. */
+  private Optimizer optimizer(ExpressionModel m, Map<String, Object> settings) {
+    ToDoubleFunction<String> get = key -> (Double) settings.get(key);
+    return switch (optimizer) {
+      case SGD, MOMENTUM, NESTEROV -> Sgd.builder(lr).momentum(get.applyAsDouble("momentum"))
+          .dampening(optimizer == OptimizerChoice.NESTEROV ? 0 : get.applyAsDouble("dampening"))
+          .nesterov(optimizer == OptimizerChoice.NESTEROV).weightDecay(get.applyAsDouble("weightDecay")).build(m);
+      case RMSPROP -> RmsProp.builder(lr).alpha(get.applyAsDouble("alpha")).eps(get.applyAsDouble("eps"))
+          .momentum(get.applyAsDouble("momentum")).weightDecay(get.applyAsDouble("weightDecay")).build(m);
+      case ADAM, ADAMW -> (optimizer == OptimizerChoice.ADAMW ? Adam.adamW(lr) : Adam.builder(lr))
+          .betas(get.applyAsDouble("beta1"), get.applyAsDouble("beta2")).eps(get.applyAsDouble("eps"))
+          .weightDecay(get.applyAsDouble("weightDecay")).build(m);
+    };
   }
 
-  /** The optimiser and its settings, for the terminal and params.json. */
-  private Map<String, Object> describeOptimizer() {
+  /**
+   * The optimiser and every setting, given or torch.optim's default: what is built, printed and
+   * written to params.json, so the three cannot disagree.
+   */
+  private Map<String, Object> optimizerSettings() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("name", optimizer.cli);
     d.put("lr", lr);
