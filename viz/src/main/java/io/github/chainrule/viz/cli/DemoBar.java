@@ -17,7 +17,7 @@ final class DemoBar implements Demo.ProgressSink, AutoCloseable {
   private boolean enabled;
   private ProgressBar bar;
 
-  DemoBar(String name, boolean enabled) {
+  private DemoBar(String name, boolean enabled) {
     this.name = name;
     this.enabled = enabled;
   }
