@@ -91,6 +91,13 @@ class ErrorCatalogueTest {
   }
 
   @Test
+  void textInAColumnTheModelUsesNamesTheCellButTextElsewhereIsFine() throws IOException {
+    Path f = csv("id,x,y\nr1,1,2\nr2,two,4\n");
+    CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y");
+    assertEquals("chainrule fit: CSV " + f + " line 3, column 'x' (2): 'two' is not a number\n", r.err());
+  }
+
+  @Test
   void csvWithARaggedRowNamesTheLine() throws IOException {
     Path f = csv("x,y\n1,2\n3\n");
     CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y");
