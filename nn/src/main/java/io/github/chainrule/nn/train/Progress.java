@@ -91,7 +91,7 @@ public final class Progress {
    * then; from JDK 22 on {@code System.console()} may exist for redirected output too, and {@code
    * Console.isTerminal()} (looked up reflectively, since the baseline is 17) tells.
    */
-  static boolean isTerminal() {
+  public static boolean isTerminal() {
     Console c = System.console();
     if (c == null) {
       return false;

@@ -74,8 +74,8 @@ final class DemoCommand implements Callable<Integer> {
     for (Demo d : chosen) {
       long start = System.nanoTime();
       DemoResult r;
-      try {
-        r = d.run(out.resolve(d.name()));
+      try (DemoBar bar = DemoBar.forTerminal(d.name())) {
+        r = d.run(out.resolve(d.name()), bar);
       } catch (IllegalArgumentException | IllegalStateException | IOException e) {
         // One demo failing (a missing Graphviz, a full disk) should not keep the others from running.
         PrintWriter err = spec.commandLine().getErr();

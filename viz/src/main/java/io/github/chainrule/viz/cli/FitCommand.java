@@ -4,6 +4,7 @@ import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.expr.Expression;
 import io.github.chainrule.nn.data.Batches;
+import io.github.chainrule.nn.data.Csv;
 import io.github.chainrule.nn.data.Dataset;
 import io.github.chainrule.nn.loss.Loss;
 import io.github.chainrule.nn.optim.Adam;
@@ -16,6 +17,7 @@ import io.github.chainrule.nn.train.Trainer;
 import io.github.chainrule.nn.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,7 +51,8 @@ final class FitCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--data", required = true, paramLabel = "FILE.csv",
-      description = "Numeric CSV with a header line of column names.")
+      description = "CSV with a header line of column names; the target and the columns the model uses hold numbers, "
+          + "others (ids, labels) may hold anything.")
   Path data;
 
   @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "The column the model predicts.")
@@ -61,13 +65,13 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the random initial values (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--loss", defaultValue = "mse", converter = LossChoice.Converter.class,
-      completionCandidates = LossChoice.Candidates.class, paramLabel = "LOSS",
+  @Option(names = "--loss", defaultValue = "mse", converter = LossChoice.Cli.class,
+      completionCandidates = LossChoice.Cli.class, paramLabel = "LOSS",
       description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   LossChoice loss;
 
-  @Option(names = "--optimizer", defaultValue = "sgd", converter = OptimizerChoice.Converter.class,
-      completionCandidates = OptimizerChoice.Candidates.class, paramLabel = "NAME",
+  @Option(names = "--optimizer", defaultValue = "sgd", converter = OptimizerChoice.Cli.class,
+      completionCandidates = OptimizerChoice.Cli.class, paramLabel = "NAME",
       description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}), with torch.optim's semantics.")
   OptimizerChoice optimizer;
 
@@ -115,7 +119,7 @@ final class FitCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     checkOptions();
     Expression e = Expressions.parse(model);
-    Dataset dataset = Dataset.fromCsv(data, List.of(), List.of(target));
+    Dataset dataset = readData(e);
     if (dataset.size() == 0) {
       throw new IllegalArgumentException("CSV " + data + " has a header but no rows of data");
     }
@@ -123,13 +127,14 @@ final class FitCommand implements Callable<Integer> {
     Map<String, Double> initial = initialValues(e, inputs);
     ExpressionModel m = new ExpressionModel(e, inputs, initial);
     Loss lossFn = loss.loss();
-    Optimizer opt = optimizer(m);
+    Map<String, Object> settings = optimizerSettings();
+    Optimizer opt = optimizer(m, settings);
     int batchSize = batch == null ? dataset.size() : batch;
     Batches batches = dataset.batches(batchSize);
     batches = shuffle != null ? batches.shuffle(shuffle) : batches.inOrder();
 
     PrintWriter w = spec.commandLine().getOut();
-    FitRun run = new FitRun(m, dataset, data, target, lossFn, loss.cli, describeOptimizer(), batches, epochs, initial);
+    FitRun run = new FitRun(m, dataset, data, target, lossFn, loss.cli, settings, batches, epochs, initial);
     w.println(run.describe());
     w.flush();
 
@@ -176,6 +181,9 @@ final class FitCommand implements Callable<Integer> {
     if (batch != null && batch < 1) {
       throw new ParameterException(spec.commandLine(), "--batch must be at least 1, got " + batch);
     }
+    if (!(lr >= 0) || Double.isInfinite(lr)) {
+      throw new ParameterException(spec.commandLine(), "--lr must be a finite number of 0 or more, got " + lr);
+    }
     if (epochs < 0) {
       throw new ParameterException(spec.commandLine(), "--epochs must be 0 or more, got " + epochs);
     }
@@ -199,6 +207,21 @@ final class FitCommand implements Callable<Integer> {
             + " (it applies to " + Names.list(takers) + "); " + optimizer + " takes " + Names.list(optimizer.options));
       }
     }
+  }
+
+  /**
+   * Only the target and the columns the model uses are read as numbers, so a spreadsheet's other
+   * columns (ids, labels, notes) may hold text.
+   */
+  private Dataset readData(Expression e) throws IOException {
+    if (Files.isDirectory(data)) {
+      // Reading a directory fails with a bare "Is a directory" that names no file.
+      throw new IllegalArgumentException("--data " + data + " is a directory; give a CSV file");
+    }
+    List<String> columns = Csv.columns(data);
+    List<String> used = e.variables().stream().filter(v -> columns.contains(v) && !v.equals(target)).toList();
+    // Dataset reads every non-target column when given no inputs; the target stands in, and is never read as one.
+    return Dataset.fromCsv(data, used.isEmpty() ? List.of(target) : used, List.of(target));
   }
 
   /** The model's variables that are columns of the data, with their columns; the target may not be one. */
@@ -246,35 +269,26 @@ final class FitCommand implements Callable<Integer> {
     return initial;
   }
 
-  private Optimizer optimizer(ExpressionModel m) {
-    double wd = weightDecay != null ? weightDecay : 0;
-    switch (optimizer) {
-      case SGD:
-      case MOMENTUM:
-      case NESTEROV: {
-        double mom = momentum != null ? momentum : optimizer == OptimizerChoice.SGD ? 0 : 0.9;
-        return Sgd.builder(lr).momentum(mom).dampening(dampening != null ? dampening : 0)
-            .nesterov(optimizer == OptimizerChoice.NESTEROV).weightDecay(wd).build(m);
-      }
-      case RMSPROP:
-        return RmsProp.builder(lr).alpha(alpha != null ? alpha : 0.99).eps(eps != null ? eps : 1e-8)
-            .momentum(momentum != null ? momentum : 0).weightDecay(wd).build(m);
-      case ADAM:
-      case ADAMW: {
-        Adam.Builder b = optimizer == OptimizerChoice.ADAMW ? Adam.adamW(lr) : Adam.builder(lr);
-        b.betas(beta1 != null ? beta1 : 0.9, beta2 != null ? beta2 : 0.999).eps(eps != null ? eps : 1e-8);
-        if (weightDecay != null) {
-          b.weightDecay(weightDecay);
-        }
-        return b.build(m);
-      }
-      default:
-        throw new AssertionError(optimizer);
-    }
+  /** The optimiser {@link #optimizerSettings} describes. */
+  private Optimizer optimizer(ExpressionModel m, Map<String, Object> settings) {
+    ToDoubleFunction<String> get = key -> (Double) settings.get(key);
+    return switch (optimizer) {
+      case SGD, MOMENTUM, NESTEROV -> Sgd.builder(lr).momentum(get.applyAsDouble("momentum"))
+          .dampening(optimizer == OptimizerChoice.NESTEROV ? 0 : get.applyAsDouble("dampening"))
+          .nesterov(optimizer == OptimizerChoice.NESTEROV).weightDecay(get.applyAsDouble("weightDecay")).build(m);
+      case RMSPROP -> RmsProp.builder(lr).alpha(get.applyAsDouble("alpha")).eps(get.applyAsDouble("eps"))
+          .momentum(get.applyAsDouble("momentum")).weightDecay(get.applyAsDouble("weightDecay")).build(m);
+      case ADAM, ADAMW -> (optimizer == OptimizerChoice.ADAMW ? Adam.adamW(lr) : Adam.builder(lr))
+          .betas(get.applyAsDouble("beta1"), get.applyAsDouble("beta2")).eps(get.applyAsDouble("eps"))
+          .weightDecay(get.applyAsDouble("weightDecay")).build(m);
+    };
   }
 
-  /** The optimiser and its settings, for the terminal and params.json. */
-  private Map<String, Object> describeOptimizer() {
+  /**
+   * The optimiser and every setting, given or torch.optim's default: what is built, printed and
+   * written to params.json, so the three cannot disagree.
+   */
+  private Map<String, Object> optimizerSettings() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("name", optimizer.cli);
     d.put("lr", lr);

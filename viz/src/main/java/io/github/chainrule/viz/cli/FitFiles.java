@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.nn.train.History;
+import io.github.chainrule.viz.gallery.Charts;
 import io.github.chainrule.viz.plot.ChartFiles;
 import io.github.chainrule.viz.plot.Plots;
 import io.github.chainrule.viz.render.GraphvizNotFoundException;
@@ -140,69 +141,29 @@ final class FitFiles {
 
   /*
    * A chart of a long run draws at most about MAX_POINTS points per series: drawing every one of
-   * 100,000 steps took a minute and shows nothing more. Each bucket of steps keeps its lowest and its
-   * highest point, so spikes survive; the series are then given their true step numbers.
+   * 100,000 steps took a minute and shows nothing more (see Charts.keep); the series are then given
+   * their true step numbers.
    */
   private static final int MAX_POINTS = 2000;
 
   private static Map<String, double[]> thinned(Map<String, double[]> series) {
     Map<String, double[]> out = new LinkedHashMap<>();
-    series.forEach((name, y) -> out.put(name, pick(y, keep(y))));
+    series.forEach((name, y) -> out.put(name, Charts.pick(y, Charts.keep(y, MAX_POINTS))));
     return out;
   }
 
   private static XYChart thin(XYChart chart, Map<String, double[]> series) {
     series.forEach((name, y) -> {
-      int[] kept = keep(y);
+      int[] kept = Charts.keep(y, MAX_POINTS);
       if (kept.length < y.length) {
         double[] steps = new double[kept.length];
         for (int i = 0; i < kept.length; i++) {
           steps[i] = kept[i];
         }
-        chart.updateXYSeries(name, steps, pick(y, kept), null);
+        chart.updateXYSeries(name, steps, Charts.pick(y, kept), null);
       }
     });
     return chart;
-  }
-
-  /** The steps drawn: all of a short series; of a long one, the first, each bucket's lowest and highest, and the last, in order. */
-  static int[] keep(double[] y) {
-    if (y.length <= MAX_POINTS) {
-      int[] all = new int[y.length];
-      for (int i = 0; i < all.length; i++) {
-        all[i] = i;
-      }
-      return all;
-    }
-    int bucket = (int) Math.ceil(y.length / (MAX_POINTS / 2.0));
-    List<Integer> kept = new ArrayList<>(List.of(0));   // the first step is always drawn
-    for (int start = 0; start < y.length; start += bucket) {
-      int end = Math.min(y.length, start + bucket);
-      int lo = start;
-      int hi = start;
-      for (int i = start; i < end; i++) {
-        lo = y[i] < y[lo] ? i : lo;
-        hi = y[i] > y[hi] ? i : hi;
-      }
-      if (Math.min(lo, hi) != 0) {
-        kept.add(Math.min(lo, hi));
-      }
-      if (lo != hi) {
-        kept.add(Math.max(lo, hi));
-      }
-    }
-    if (kept.get(kept.size() - 1) != y.length - 1) {
-      kept.add(y.length - 1);   // the last step is always drawn
-    }
-    return kept.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  private static double[] pick(double[] y, int[] kept) {
-    double[] out = new double[kept.length];
-    for (int i = 0; i < kept.length; i++) {
-      out[i] = y[kept[i]];
-    }
-    return out;
   }
 
   private static XYChart dataVsFit(FitRun run) {

@@ -91,7 +91,42 @@ final class GradCommand implements Callable<Integer> {
     }
     w.flush();
     boolean failed = (check != null && !check.passed()) || (nodeCheck != null && !nodeCheck.passed());
-    return failed ? Main.EXIT_INPUT : 0;
+    if (failed) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(spec.qualifiedName() + ": " + whyTheCheckFailed(graph, inputs, check, nodeCheck));
+      err.flush();
+      return Main.EXIT_INPUT;
+    }
+    return 0;
+  }
+
+  /**
+   * The exit code alone would leave a reader to find the FAIL rows; most failures at a point come
+   * from a value or slope that is not finite there (a division by zero, log or sqrt at 0), so name it.
+   */
+  private static String whyTheCheckFailed(TensorGraph graph, Map<String, Tensor> inputs, GradCheck.Result check,
+      NodeCheck.Result nodeCheck) {
+    List<String> failing = new ArrayList<>();
+    if (check != null) {
+      check.failures().forEach(f -> failing.add(f.input()));
+    }
+    String what = failing.isEmpty() ? "the numerical check of the nodes failed"
+        : "the numerical check failed for " + Names.list(failing);
+    for (Tensor t : graph.nodes()) {
+      if (!Double.isFinite(t.item())) {
+        List<String> args = new ArrayList<>();
+        t.inputs().forEach(in -> args.add(in.label() + " = " + Numbers.full(in.item())));
+        return what + ": " + t.label() + " = " + Numbers.full(t.item()) + " at this point (" + opOf(t) + " of "
+            + String.join(", ", args) + "), and a derivative is not defined where the function is not finite";
+      }
+    }
+    for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
+      double g = in.getValue().grad().item();
+      if (!Double.isFinite(g)) {
+        return what + ": d/d" + in.getKey() + " = " + Numbers.full(g) + " (the slope is not finite at this point)";
+      }
+    }
+    return what + " (the FAIL rows above compare autodiff with central differences)";
   }
 
   /** Autodiff against central differences for each variable, on fresh copies of the graph. */

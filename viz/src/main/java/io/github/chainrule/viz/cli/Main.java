@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -64,13 +67,39 @@ public final class Main {
   private static int usageError(ParameterException e, String[] args) {
     CommandLine cl = e.getCommandLine();
     PrintWriter err = cl.getErr();
-    err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
-    if (e instanceof UnmatchedArgumentException) {
-      UnmatchedArgumentException.printSuggestions(e, err);
+    String unknown = unknownOption(cl, args);
+    List<String> unmatched = e instanceof UnmatchedArgumentException ? ((UnmatchedArgumentException) e).getUnmatched()
+        : List.of();
+    if (!cl.getSubcommands().isEmpty() && !unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
+      Set<String> commands = cl.getSubcommands().keySet();
+      err.println(cl.getCommandSpec().qualifiedName() + ": unknown command '" + unmatched.get(0) + "': the commands are "
+          + Names.list(commands) + Names.didYouMean(unmatched.get(0), commands));
+    } else if (unknown != null && e instanceof MissingParameterException) {
+      // picocli reports a required option as missing before an unknown one, but the unknown one is
+      // usually the required one mistyped (--targte): the typo is what to fix.
+      err.println(cl.getCommandSpec().qualifiedName() + ": unknown option '" + unknown + "'"
+          + Names.didYouMean(unknown, cl.getCommandSpec().optionsMap().keySet()));
+    } else {
+      // picocli 4.7 writes "option option '--at'" in its KEY=VALUE message.
+      err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage().replace("option option", "option"));
+      if (e instanceof UnmatchedArgumentException) {
+        UnmatchedArgumentException.printSuggestions(e, err);
+      }
     }
     err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return EXIT_USAGE;
+  }
+
+  /** The first argument written as a long option ({@code --name} or {@code --name=value}) that the command does not have. */
+  private static String unknownOption(CommandLine cl, String[] args) {
+    for (String a : args) {
+      String name = a.split("=", 2)[0];
+      if (name.startsWith("--") && name.length() > 2 && !cl.getCommandSpec().optionsMap().containsKey(name)) {
+        return name;
+      }
+    }
+    return null;
   }
 
   /**

@@ -1,9 +1,6 @@
 package io.github.chainrule.viz.cli;
 
-import java.util.Arrays;
 import java.util.List;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /** The optimisers {@code fit --optimizer} offers, by the names users type, with the options each takes. */
 enum OptimizerChoice {
@@ -22,32 +19,15 @@ enum OptimizerChoice {
     this.options = List.of(options);
   }
 
-  static List<String> names() {
-    return Arrays.stream(values()).map(c -> c.cli).toList();
-  }
-
   @Override
   public String toString() {
     return cli;
   }
 
-  static final class Converter implements ITypeConverter<OptimizerChoice> {
-    @Override
-    public OptimizerChoice convert(String value) {
-      for (OptimizerChoice c : values()) {
-        if (c.cli.equals(value)) {
-          return c;
-        }
-      }
-      throw new TypeConversionException("unknown optimizer '" + value + "': the optimizers are " + Names.list(names())
-          + Names.didYouMean(value, names()));
-    }
-  }
-
-  static final class Candidates implements Iterable<String> {
-    @Override
-    public java.util.Iterator<String> iterator() {
-      return names().iterator();
+  /** {@code --optimizer}'s converter and completion candidates. */
+  static final class Cli extends Choices<OptimizerChoice> {
+    Cli() {
+      super("optimizer", "optimizers", values(), c -> c.cli);
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.github.chainrule.viz.gallery;
 
 import java.awt.Color;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -14,11 +16,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * lines over an x of the caller's choosing (a step count sampled every thousand steps, a grid of
  * x), with the same look. Non-finite points, and on a log axis non-positive ones, are left out.
  *
- * <p>A series longer than {@value #MAX_POINTS} points is drawn from every k-th point (and the last):
+ * <p>A series longer than {@value #MAX_POINTS} points is drawn from about that many ({@link #keep}):
  * XChart strokes each segment on its own, and a few thousand points per line cost seconds while
- * drawing nothing a reader can see at 800 pixels.
+ * drawing nothing a reader can see at 800 pixels. {@code fit}'s charts thin the same way.
  */
-final class Charts {
+public final class Charts {
   /** Tableau 10, as the other plots use. */
   private static final Color[] PALETTE = {
       new Color(0x4e79a7), new Color(0xf28e2b), new Color(0xe15759), new Color(0x76b7b2), new Color(0x59a14f),
@@ -89,19 +91,52 @@ final class Charts {
   }
 
   private static double[][] thin(double[][] xy) {
-    int n = xy[0].length;
-    if (n <= MAX_POINTS) {
-      return xy;
+    int[] kept = keep(xy[1], MAX_POINTS);
+    return kept.length == xy[1].length ? xy : new double[][] {pick(xy[0], kept), pick(xy[1], kept)};
+  }
+
+  /**
+   * The indices of {@code y} a chart draws: all of a short series; of a long one, the first, the
+   * lowest and the highest of each of about {@code maxPoints / 2} buckets (so spikes survive), and
+   * the last, in order.
+   */
+  public static int[] keep(double[] y, int maxPoints) {
+    if (y.length <= maxPoints) {
+      int[] all = new int[y.length];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = i;
+      }
+      return all;
     }
-    int every = (n + MAX_POINTS - 1) / MAX_POINTS;
-    int m = (n - 1) / every + 1 + ((n - 1) % every == 0 ? 0 : 1);
-    double[][] out = new double[2][m];
-    for (int i = 0, k = 0; i < n; i += every, k++) {
-      out[0][k] = xy[0][i];
-      out[1][k] = xy[1][i];
+    int bucket = (int) Math.ceil(y.length / (maxPoints / 2.0));
+    List<Integer> kept = new ArrayList<>(List.of(0));
+    for (int start = 0; start < y.length; start += bucket) {
+      int end = Math.min(y.length, start + bucket);
+      int lo = start;
+      int hi = start;
+      for (int i = start; i < end; i++) {
+        lo = y[i] < y[lo] ? i : lo;
+        hi = y[i] > y[hi] ? i : hi;
+      }
+      if (Math.min(lo, hi) != 0) {
+        kept.add(Math.min(lo, hi));
+      }
+      if (lo != hi) {
+        kept.add(Math.max(lo, hi));
+      }
     }
-    out[0][m - 1] = xy[0][n - 1];
-    out[1][m - 1] = xy[1][n - 1];
+    if (kept.get(kept.size() - 1) != y.length - 1) {
+      kept.add(y.length - 1);
+    }
+    return kept.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** {@code values} at the indices {@code kept}. */
+  public static double[] pick(double[] values, int[] kept) {
+    double[] out = new double[kept.length];
+    for (int i = 0; i < kept.length; i++) {
+      out[i] = values[kept[i]];
+    }
     return out;
   }
 

@@ -21,4 +21,21 @@ public interface Demo {
    * directory is created if missing. Runs are reproducible: the same result every time.
    */
   DemoResult run(Path outDir) throws IOException;
+
+  /**
+   * As {@link #run(Path)}, telling {@code progress} how far the run has got. A demo that runs longer
+   * than about a second overrides this; the others keep this default, which reports nothing.
+   */
+  default DemoResult run(Path outDir, ProgressSink progress) throws IOException {
+    return run(outDir);
+  }
+
+  /** Where a long demo reports its progress; {@code chainrule demo} draws it as a bar on a terminal. */
+  @FunctionalInterface
+  interface ProgressSink {
+    ProgressSink NONE = (done, total) -> {};
+
+    /** {@code done} units of work out of {@code total}; called from the demo's thread, a few hundred times at most. */
+    void done(long done, long total);
+  }
 }

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -118,20 +119,19 @@ final class LinearStack implements Demo {
 
     /** Each parameter's value per step, by letter, row 0 the start. */
     Map<String, double[]> values() {
-      Map<String, double[]> out = new LinkedHashMap<>();
-      List<String> names = history.parameterNames();
-      for (int i = 0; i < names.size(); i++) {
-        out.put(LETTERS[i], history.valueSeries(names.get(i), index(history.shape(names.get(i)))));
-      }
-      return out;
+      return byLetter(history::valueSeries);
     }
 
     /** Each parameter's gradient per step, by letter. */
     Map<String, double[]> gradients() {
+      return byLetter(history::gradientSeries);
+    }
+
+    private Map<String, double[]> byLetter(BiFunction<String, int[], double[]> series) {
       Map<String, double[]> out = new LinkedHashMap<>();
       List<String> names = history.parameterNames();
       for (int i = 0; i < names.size(); i++) {
-        out.put(LETTERS[i], history.gradientSeries(names.get(i), index(history.shape(names.get(i)))));
+        out.put(LETTERS[i], series.apply(names.get(i), index(history.shape(names.get(i)))));
       }
       return out;
     }

@@ -11,6 +11,7 @@ import io.github.chainrule.nn.layers.Sequential;
 import io.github.chainrule.nn.loss.Losses;
 import io.github.chainrule.nn.optim.Adam;
 import io.github.chainrule.nn.train.History;
+import io.github.chainrule.nn.train.Callback;
 import io.github.chainrule.nn.train.Progress;
 import io.github.chainrule.nn.train.Trainer;
 import io.github.chainrule.viz.dot.DotOptions;
@@ -83,9 +84,22 @@ final class ReluParabola implements Demo {
   }
 
   static Fit fit() {
+    return fit(ProgressSink.NONE);
+  }
+
+  static Fit fit(ProgressSink progress) {
     Sequential net = Mlp.of(1, UNITS, 1).seed(SEED).build();
     Dataset d = data();
+    // nn's own bar is for fits of its own; the demo's goes through the sink, a hundred times a run.
     History h = Trainer.of(net, Losses.mse(), Adam.of(net, LEARNING_RATE)).progress(Progress.off())
+        .callback(new Callback() {
+          @Override
+          public void onStep(StepEnd step) {
+            if ((step.step() + 1) % (STEPS / 100) == 0) {
+              progress.done(step.step() + 1, STEPS);
+            }
+          }
+        })
         .fit(d.fullBatch(), STEPS);
     Linear hidden = (Linear) net.get(0);
     Linear out = (Linear) net.get(2);
@@ -99,7 +113,12 @@ final class ReluParabola implements Demo {
 
   @Override
   public DemoResult run(Path outDir) throws IOException {
-    Fit fit = fit();
+    return run(outDir, ProgressSink.NONE);
+  }
+
+  @Override
+  public DemoResult run(Path outDir, ProgressSink progress) throws IOException {
+    Fit fit = fit(progress);
     ReluCurve curve = fit.curve();
     double[] kinkOf = new double[UNITS];
     for (int i = 0; i < UNITS; i++) {

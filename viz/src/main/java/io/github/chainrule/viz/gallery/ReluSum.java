@@ -147,6 +147,10 @@ final class ReluSum implements Demo {
   }
 
   static Training train(Setup s) {
+    return train(s, ProgressSink.NONE);
+  }
+
+  static Training train(Setup s, ProgressSink progress) {
     Tensor trainFeatures = features(s.trainX(), s);
     Tensor testFeatures = features(s.testX(), s);
     // One [1024] tensor per training input and one scalar target, made once and reused by every step.
@@ -172,6 +176,7 @@ final class ReluSum implements Demo {
       if (step == FIRST_STEPS) {
         w10k = model.w.toArray();
       }
+      progress.done(step, total);
       if (k + 1 < records) {
         sgdSteps(s, model, sgd, rows, targets, step, step + RECORD_EVERY);
       }
@@ -209,9 +214,14 @@ final class ReluSum implements Demo {
 
   @Override
   public DemoResult run(Path outDir) throws IOException {
+    return run(outDir, ProgressSink.NONE);
+  }
+
+  @Override
+  public DemoResult run(Path outDir, ProgressSink progress) throws IOException {
     Setup s = setup();
     Linear lin = linearRegression(s);
-    Training t = train(s);
+    Training t = train(s, progress);
     int end = FIRST_STEPS + MORE_STEPS;
     Map<String, Double> keys = new LinkedHashMap<>();
     keys.put("linear train mse", lin.trainMse());

@@ -10,6 +10,7 @@ import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.viz.gallery.Demo;
 import io.github.chainrule.viz.gallery.Gallery;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -253,6 +254,19 @@ class CommandLineIT {
     assertFalse(Files.exists(dir.resolve("rep/params.json")), "no final parameters for a fit that failed");
   }
 
+  @Test
+  void fitReadsASpreadsheetExportWithTextColumns() throws Exception {
+    // Excel's "CSV UTF-8": a byte order mark, CRLF, quoted text; only x and y are the model's.
+    Files.write(dir.resolve("sheet.csv"), ("\uFEFFid,x,label,y\r\nr1,1,low,1.5\r\nr2,2,\"mid, or so\",2\r\n"
+        + ",,,\r\nr3,3,high,6\r\n").getBytes(StandardCharsets.UTF_8));
+    Launcher.Result r = Launcher.run(dir, "fit", "--model", "a*x + b", "--data", "sheet.csv", "--target", "y",
+        "--params", "a=2,b=-1", "--epochs", "0");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("3 rows; inputs x;"), r.toString());
+    // a*x + b predicts 1, 3, 5 against 1.5, 2, 6.
+    assertEquals((0.25 + 1 + 1) / 3, number(r.out(), "^loss = (\\S+) "), 1e-15, r.toString());
+  }
+
   // ---------------------------------------------------------------- demo
 
   @Test
@@ -274,6 +288,7 @@ class CommandLineIT {
       Launcher.Result run = Launcher.run(dir, "demo", name, "--out", "gallery");
       assertEquals(0, run.code(), run.toString());
       assertTrue(run.out().startsWith("== " + name + ": "), run.toString());
+      assertEquals("", run.err(), "no progress bar when the output is not a terminal");
       Matcher m = Pattern.compile("(?m)^   report: (.+)$").matcher(run.out());
       assertTrue(m.find(), run.toString());
       Path report = dir.resolve(m.group(1));

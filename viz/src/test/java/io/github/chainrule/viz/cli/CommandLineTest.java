@@ -50,8 +50,8 @@ class CommandLineTest {
   void misspelledCommandGetsASuggestion() {
     CliRun r = CliRun.of("grda", "x");
     assertEquals(2, r.code(), r.toString());
-    assertTrue(r.err().contains("'grda'"), r.toString());
-    assertTrue(r.err().contains("chainrule grad"), r.toString());
+    assertTrue(r.err().startsWith("chainrule: unknown command 'grda'"), r.toString());
+    assertTrue(r.err().contains("did you mean 'grad'?"), r.toString());
   }
 
   @Test
@@ -111,9 +111,9 @@ class CommandLineTest {
 
   @Test
   void nearestNameAllowsAboutOneEditInThreeAndNoGuessForShortNames() {
-    assertEquals("adam", Names.nearest("adma", OptimizerChoice.names()).orElseThrow());
-    assertEquals("rmsprop", Names.nearest("rmsprob", OptimizerChoice.names()).orElseThrow());
-    assertFalse(Names.nearest("lbfgs", OptimizerChoice.names()).isPresent());
+    assertEquals("adam", Names.nearest("adma", new OptimizerChoice.Cli().names()).orElseThrow());
+    assertEquals("rmsprop", Names.nearest("rmsprob", new OptimizerChoice.Cli().names()).orElseThrow());
+    assertFalse(Names.nearest("lbfgs", new OptimizerChoice.Cli().names()).isPresent());
     assertFalse(Names.nearest("z", List.of("x", "y")).isPresent());
   }
 }

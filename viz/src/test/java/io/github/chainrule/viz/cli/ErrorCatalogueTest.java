@@ -91,6 +91,13 @@ class ErrorCatalogueTest {
   }
 
   @Test
+  void textInAColumnTheModelUsesNamesTheCellButTextElsewhereIsFine() throws IOException {
+    Path f = csv("id,x,y\nr1,1,2\nr2,two,4\n");
+    CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y");
+    assertEquals("chainrule fit: CSV " + f + " line 3, column 'x' (2): 'two' is not a number\n", r.err());
+  }
+
+  @Test
   void csvWithARaggedRowNamesTheLine() throws IOException {
     Path f = csv("x,y\n1,2\n3\n");
     CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y");
@@ -183,5 +190,50 @@ class ErrorCatalogueTest {
     assertTrue(r.err().startsWith("chainrule demo: unknown demo 'no-such-demo'"), r.toString());
     assertTrue(r.err().contains(io.github.chainrule.viz.gallery.Gallery.all().isEmpty()
         ? "no demos are registered" : "the demos are "), r.toString());
+  }
+
+  @Test
+  void aMistypedCommandSuggestsTheNearestOne() {
+    CliRun r = fails(2, "gard", "x*y", "--at", "x=1,y=2");
+    assertTrue(r.err().startsWith("chainrule: unknown command 'gard': the commands are grad, explain, fit and demo; "
+        + "did you mean 'grad'?\n"), r.toString());
+  }
+
+  @Test
+  void aMistypedRequiredOptionIsNamedRatherThanReportedMissing() throws IOException {
+    Path f = csv("x,y\n1,2\n");
+    CliRun r = fails(2, "fit", "--model", "a*x", "--data", f.toString(), "--targte", "y");
+    assertTrue(r.err().startsWith("chainrule fit: unknown option '--targte'; did you mean '--target'?\n"), r.toString());
+  }
+
+  @Test
+  void aMalformedNameValuePairSaysTheFormatOnce() {
+    CliRun r = fails(2, "grad", "x*y", "--at", "x1");
+    assertTrue(r.err().startsWith("chainrule grad: Value for option '--at' (NAME=VALUE) should be in KEY=VALUE"),
+        r.toString());
+  }
+
+  @Test
+  void aNegativeLearningRateIsAUsageErrorNamingTheOption() throws IOException {
+    Path f = csv("x,y\n1,2\n");
+    CliRun r = fails(2, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--lr", "-0.1");
+    assertTrue(r.err().startsWith("chainrule fit: --lr must be a finite number of 0 or more, got -0.1\n"), r.toString());
+  }
+
+  @Test
+  void aGradientCheckThatFailsAtADivisionByZeroSaysWhere() {
+    CliRun r = fails(1, "grad", "x/y", "--at", "x=1,y=0");
+    assertTrue(r.out().contains("FAIL"), r.toString());
+    assertEquals("chainrule grad: the numerical check failed for x and y: x/y = Infinity at this point (div of x = 1, "
+        + "y = 0), and a derivative is not defined where the function is not finite\n", r.err(), r.toString());
+    CliRun slope = fails(1, "grad", "sqrt(x)", "--at", "x=0");
+    assertEquals("chainrule grad: the numerical check failed for x: d/dx = Infinity (the slope is not finite at this "
+        + "point)\n", slope.err(), slope.toString());
+  }
+
+  @Test
+  void aDirectoryGivenAsDataIsNamed() {
+    CliRun r = fails(1, "fit", "--model", "a*x", "--data", dir.toString(), "--target", "y");
+    assertEquals("chainrule fit: --data " + dir + " is a directory; give a CSV file\n", r.err());
   }
 }

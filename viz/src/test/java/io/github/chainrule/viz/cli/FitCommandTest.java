@@ -146,4 +146,21 @@ class FitCommandTest {
     JsonNode p = JSON.readTree(fitOther("c", "--params", "c=0", "--lr", "0.5", "--epochs", "200").toFile());
     assertEquals((1.5 + 2 + 6) / 3, p.get("parameters").get("c").asDouble(), 1e-12);
   }
+
+  @Test
+  void columnsTheModelDoesNotUseMayHoldText() throws IOException {
+    Files.writeString(data, "id,x,label,y\nr1,1,low,1.5\nr2,2,\"mid, or so\",2\nr3,3,high,6\n");
+    JsonNode p = fit("--params", "a=2,b=-1", "--epochs", "0");
+    assertEquals(List.of("x"), toList(p.get("inputs")));
+    // (1 - 1.5)^2 + (3 - 2)^2 + (5 - 6)^2 over 3 rows, as in eachLossNameComputesThatLoss.
+    assertEquals(2.25 / 3, p.get("loss").get("value").asDouble(), 1e-15);
+    JsonNode constant = JSON.readTree(fitOther("c", "--params", "c=0", "--lr", "0.5", "--epochs", "200").toFile());
+    assertEquals((1.5 + 2 + 6) / 3, constant.get("parameters").get("c").asDouble(), 1e-12);
+  }
+
+  private static List<String> toList(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
 }

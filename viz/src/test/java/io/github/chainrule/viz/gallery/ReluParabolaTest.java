@@ -15,10 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ReluParabolaTest {
   @TempDir static Path dir;
   static DemoResult result;
+  static final java.util.List<long[]> progress = new java.util.ArrayList<>();
 
   @BeforeAll
   static void run() throws Exception {
-    result = new ReluParabola().run(dir);
+    result = new ReluParabola().run(dir, (done, total) -> progress.add(new long[] {done, total}));
   }
 
   static double f(double x) {
@@ -75,5 +76,15 @@ class ReluParabolaTest {
   @Test
   void writesThePageWithItsPlotsAndData() throws Exception {
     Reports.assertComplete(result, dir, 3);
+  }
+
+  @Test
+  void reportsItsProgressInStepsUpToTheTotal() {
+    // One report every 20 steps up to all 2,000: enough for a smooth bar, few enough to cost nothing.
+    assertEquals(100, progress.size());
+    for (int k = 0; k < progress.size(); k++) {
+      assertEquals(20 + 20L * k, progress.get(k)[0]);
+      assertEquals(2000, progress.get(k)[1]);
+    }
   }
 }

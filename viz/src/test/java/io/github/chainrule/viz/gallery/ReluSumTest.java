@@ -18,11 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ReluSumTest {
   @TempDir static Path dir;
   static DemoResult result;
+  static final java.util.List<long[]> progress = new java.util.ArrayList<>();
   static ReluSum.Setup setup;
 
   @BeforeAll
   static void run() throws Exception {
-    result = new ReluSum().run(dir);
+    result = new ReluSum().run(dir, (done, total) -> progress.add(new long[] {done, total}));
     setup = ReluSum.setup();
   }
 
@@ -143,5 +144,15 @@ class ReluSumTest {
   @Test
   void writesThePageWithItsPlotsAndData() throws Exception {
     Reports.assertComplete(result, dir, 5);
+  }
+
+  @Test
+  void reportsItsProgressInStepsUpToTheTotal() {
+    // One report every 1000 steps up to all 110,000: enough for a smooth bar, few enough to cost nothing.
+    assertEquals(111, progress.size());
+    for (int k = 0; k < progress.size(); k++) {
+      assertEquals(1000L * k, progress.get(k)[0]);
+      assertEquals(110000, progress.get(k)[1]);
+    }
   }
 }
