@@ -1,5 +1,6 @@
 package io.github.chainrule.viz.cli;
 
+import io.github.chainrule.autodiff.expr.Spelling;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -34,7 +35,7 @@ final class Names {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {
-      int d = distance(typed.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+      int d = Spelling.distance(typed.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
       if (d < bestDistance) {
         best = k;
         bestDistance = d;
@@ -42,26 +43,5 @@ final class Names {
     }
     // One- and two-letter names are too short for a guess: any other short name is "one edit away".
     return best != null && bestDistance <= typed.length() / 3 ? Optional.of(best) : Optional.empty();
-  }
-
-  /** Optimal string alignment distance. */
-  static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 }
