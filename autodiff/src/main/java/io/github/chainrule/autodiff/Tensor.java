@@ -56,8 +56,11 @@ public final class Tensor {
   // The recording: null for leaves and constants.
   Op op;
   Tensor[] inputs;
-  // Scratch for Backward: the gradient received during the current pass, and its visit mark.
+  // Scratch for Backward: the gradient received during the current pass, whether the pass made
+  // that tensor itself (a sum no one else holds, so later contributions may go in place), and
+  // the node's visit mark.
   Tensor passGrad;
+  boolean passGradOwned;
   int mark;
 
   private Tensor(double[] data, int[] shape) {
@@ -342,11 +345,15 @@ public final class Tensor {
     }
   }
 
-  void accumulateGrad(Tensor g, boolean keepGraph) {
+  /**
+   * Adds a pass's gradient to this node's. {@code keepAsIs} when g is a graph node that must stay
+   * one (createGraph), or a sum the pass made that nothing else holds, so it needs no copy.
+   */
+  void accumulateGrad(Tensor g, boolean keepAsIs) {
     if (grad == null) {
       // A leaf's gradient is handed to optimisers, which may change it in place (clipping); copy it
       // so no other node's gradient that happens to be the same tensor changes with it.
-      grad = op == null && !keepGraph ? g.copy() : g;
+      grad = op == null && !keepAsIs ? g.copy() : g;
     } else {
       grad = grad.add(g);
     }
