@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.github.chainrule.autodiff.inspect.AnomalyMode;
+import io.github.chainrule.autodiff.kernels.Kernels;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -50,6 +51,7 @@ public final class Backward {
   }
 
   private static final AtomicInteger PASS = new AtomicInteger();
+  private static final Kernels K = Kernels.get();
 
   private final Tensor root;
   private Tensor seed;
@@ -146,10 +148,13 @@ public final class Backward {
     Tensor[] order = topologicalOrder(root);
     try (GradMode.Scope scope = createGraph ? GradMode.enabled() : GradMode.disabled()) {
       root.passGrad = start;
+      root.passGradOwned = false;
       for (int i = order.length - 1; i >= 0; i--) {
         Tensor node = order[i];
         Tensor g = node.passGrad;
+        boolean owned = node.passGradOwned;
         node.passGrad = null;
+        node.passGradOwned = false;
         if (g == null) {
           continue;
         }
@@ -159,12 +164,13 @@ public final class Backward {
             captured.put(node, g);
           }
         } else if (node.op == null || keepIntermediateGrads) {
-          node.accumulateGrad(g, createGraph);
+          node.accumulateGrad(g, createGraph || owned);
         }
       }
     } finally {
       for (Tensor node : order) {
         node.passGrad = null;
+        node.passGradOwned = false;
       }
     }
   }
@@ -191,7 +197,30 @@ public final class Backward {
       if (edgeListener != null) {
         edgeListener.onEdge(node, j, c);
       }
-      in.passGrad = in.passGrad == null ? c : in.passGrad.add(c);
+      accumulate(in, c);
+    }
+  }
+
+  /**
+   * Adds one contribution to a node's pass-local sum. The first is kept as it is: it may be
+   * another node's gradient too (add hands the same tensor to both inputs). The second makes a new
+   * tensor that only this pass holds; without a recorded graph, later contributions are added into
+   * it in place. A parameter used by every sample of a batch of scalar graphs receives one
+   * contribution per sample, and a new tensor for each of those was a quarter of such a pass's
+   * allocation. Values are the same either way: each element is sum + contribution.
+   */
+  private void accumulate(Tensor in, Tensor c) {
+    Tensor sum = in.passGrad;
+    if (sum == null) {
+      in.passGrad = c;
+      in.passGradOwned = false;
+    } else if (in.passGradOwned) {
+      K.addTo(c.data(), 0, sum.data(), 0, sum.size());
+    } else {
+      in.passGrad = sum.add(c);
+      // With a recorded graph the sum is a node whose value must not change, and anomaly mode
+      // checks every op's output: both keep making new tensors.
+      in.passGradOwned = !createGraph && !AnomalyMode.active();
     }
   }
 

@@ -3,6 +3,8 @@ package io.github.chainrule.autodiff;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.chainrule.autodiff.inspect.AnomalyMode;
+import io.github.chainrule.autodiff.kernels.Binary;
+import io.github.chainrule.autodiff.kernels.Unary;
 import io.github.chainrule.autodiff.ops.Arithmetic;
 import io.github.chainrule.autodiff.ops.Functions;
 import io.github.chainrule.autodiff.ops.Indexing;
@@ -54,8 +56,11 @@ public final class Tensor {
   // The recording: null for leaves and constants.
   Op op;
   Tensor[] inputs;
-  // Scratch for Backward: the gradient received during the current pass, and its visit mark.
+  // Scratch for Backward: the gradient received during the current pass, whether the pass made
+  // that tensor itself (a sum no one else holds, so later contributions may go in place), and
+  // the node's visit mark.
   Tensor passGrad;
+  boolean passGradOwned;
   int mark;
 
   private Tensor(double[] data, int[] shape) {
@@ -340,11 +345,15 @@ public final class Tensor {
     }
   }
 
-  void accumulateGrad(Tensor g, boolean keepGraph) {
+  /**
+   * Adds a pass's gradient to this node's. {@code keepAsIs} when g is a graph node that must stay
+   * one (createGraph), or a sum the pass made that nothing else holds, so it needs no copy.
+   */
+  void accumulateGrad(Tensor g, boolean keepAsIs) {
     if (grad == null) {
       // A leaf's gradient is handed to optimisers, which may change it in place (clipping); copy it
       // so no other node's gradient that happens to be the same tensor changes with it.
-      grad = op == null && !keepGraph ? g.copy() : g;
+      grad = op == null && !keepAsIs ? g.copy() : g;
     } else {
       grad = grad.add(g);
     }
@@ -392,9 +401,7 @@ public final class Tensor {
     for (Tensor in : inputs) {
       if (in.requiresGrad) {
         if (GradMode.isEnabled()) {
-          out.op = op;
-          out.inputs = inputs;
-          out.requiresGrad = true;
+          out.record(op, inputs);
         }
         break;
       }
@@ -402,10 +409,46 @@ public final class Tensor {
     return out;
   }
 
+  /**
+   * {@link #apply} for a binary elementwise op, with a shortcut for two scalars. A micrograd-style
+   * graph is nothing but these, and there the general path's cost is all overhead: the varargs
+   * array (kept only if the op is recorded), the virtual forward call and the broadcasting checks.
+   * The value is the one {@code op.forward} computes for rank 0 ({@code f.apply}); anomaly mode
+   * takes the general path, so its checks still see every op.
+   */
+  private Tensor binary(Op op, Binary f, Tensor other) {
+    if (shape.length == 0 && other.shape.length == 0 && !AnomalyMode.active()) {
+      Tensor out = new Tensor(new double[] {f.apply(data[0], other.data[0])}, Shape.SCALAR);
+      if ((requiresGrad || other.requiresGrad) && GradMode.isEnabled()) {
+        out.record(op, new Tensor[] {this, other});
+      }
+      return out;
+    }
+    return apply(op, this, other);
+  }
+
+  /** {@link #apply} for a unary elementwise op without a parameter, with the same scalar shortcut. */
+  private Tensor unary(Op op, Unary f) {
+    if (shape.length == 0 && !AnomalyMode.active()) {
+      Tensor out = new Tensor(new double[] {f.apply(data[0], 0)}, Shape.SCALAR);
+      if (requiresGrad && GradMode.isEnabled()) {
+        out.record(op, new Tensor[] {this});
+      }
+      return out;
+    }
+    return apply(op, this);
+  }
+
+  private void record(Op op, Tensor[] inputs) {
+    this.op = op;
+    this.inputs = inputs;
+    this.requiresGrad = true;
+  }
+
   // ---------------------------------------------------------------- arithmetic (broadcasting)
 
   public Tensor add(Tensor other) {
-    return apply(Arithmetic.ADD, this, other);
+    return binary(Arithmetic.ADD, Binary.ADD, other);
   }
 
   public Tensor add(double c) {
@@ -413,7 +456,7 @@ public final class Tensor {
   }
 
   public Tensor sub(Tensor other) {
-    return apply(Arithmetic.SUB, this, other);
+    return binary(Arithmetic.SUB, Binary.SUB, other);
   }
 
   public Tensor sub(double c) {
@@ -421,7 +464,7 @@ public final class Tensor {
   }
 
   public Tensor mul(Tensor other) {
-    return apply(Arithmetic.MUL, this, other);
+    return binary(Arithmetic.MUL, Binary.MUL, other);
   }
 
   public Tensor mul(double c) {
@@ -429,7 +472,7 @@ public final class Tensor {
   }
 
   public Tensor div(Tensor other) {
-    return apply(Arithmetic.DIV, this, other);
+    return binary(Arithmetic.DIV, Binary.DIV, other);
   }
 
   public Tensor div(double c) {
@@ -438,7 +481,7 @@ public final class Tensor {
 
   /** Elementwise max(this, other); at ties each side gets half the gradient, as in PyTorch. */
   public Tensor maximum(Tensor other) {
-    return apply(Arithmetic.MAXIMUM, this, other);
+    return binary(Arithmetic.MAXIMUM, Binary.MAX, other);
   }
 
   public Tensor maximum(double c) {
@@ -447,7 +490,7 @@ public final class Tensor {
 
   /** Elementwise min(this, other); at ties each side gets half the gradient, as in PyTorch. */
   public Tensor minimum(Tensor other) {
-    return apply(Arithmetic.MINIMUM, this, other);
+    return binary(Arithmetic.MINIMUM, Binary.MIN, other);
   }
 
   public Tensor minimum(double c) {
@@ -457,7 +500,7 @@ public final class Tensor {
   // ---------------------------------------------------------------- elementwise functions
 
   public Tensor neg() {
-    return apply(Functions.NEG, this);
+    return unary(Functions.NEG, Unary.NEG);
   }
 
   /** this^p for a constant exponent. */
@@ -466,30 +509,30 @@ public final class Tensor {
   }
 
   public Tensor square() {
-    return apply(Functions.SQUARE, this);
+    return unary(Functions.SQUARE, Unary.SQUARE);
   }
 
   public Tensor sqrt() {
-    return apply(Functions.SQRT, this);
+    return unary(Functions.SQRT, Unary.SQRT);
   }
 
   public Tensor exp() {
-    return apply(Functions.EXP, this);
+    return unary(Functions.EXP, Unary.EXP);
   }
 
   /** Natural logarithm. */
   public Tensor log() {
-    return apply(Functions.LOG, this);
+    return unary(Functions.LOG, Unary.LOG);
   }
 
   /** |x|; its derivative at 0 is taken as 0, as in PyTorch. */
   public Tensor abs() {
-    return apply(Functions.ABS, this);
+    return unary(Functions.ABS, Unary.ABS);
   }
 
   /** max(x, 0); its derivative at 0 is taken as 0, as in PyTorch. */
   public Tensor relu() {
-    return apply(Functions.RELU, this);
+    return unary(Functions.RELU, Unary.RELU);
   }
 
   /** x for x &gt; 0, alpha·x otherwise. */
@@ -498,24 +541,24 @@ public final class Tensor {
   }
 
   public Tensor sigmoid() {
-    return apply(Functions.SIGMOID, this);
+    return unary(Functions.SIGMOID, Unary.SIGMOID);
   }
 
   public Tensor tanh() {
-    return apply(Functions.TANH, this);
+    return unary(Functions.TANH, Unary.TANH);
   }
 
   public Tensor sin() {
-    return apply(Functions.SIN, this);
+    return unary(Functions.SIN, Unary.SIN);
   }
 
   public Tensor cos() {
-    return apply(Functions.COS, this);
+    return unary(Functions.COS, Unary.COS);
   }
 
   /** log(1 + e^x), stable for large |x|. */
   public Tensor softplus() {
-    return apply(Functions.SOFTPLUS, this);
+    return unary(Functions.SOFTPLUS, Unary.SOFTPLUS);
   }
 
   /** Limits values to [lo, hi]; the gradient passes where lo ≤ x ≤ hi, as in PyTorch. */

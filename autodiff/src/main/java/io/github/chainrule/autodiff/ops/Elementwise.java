@@ -106,7 +106,9 @@ public final class Elementwise {
     double[] out = new double[Shape.numel(shape)];
     double[] x = a.data();
     double[] y = b.data();
-    if (Arrays.equals(a.shapeRef(), b.shapeRef())) {
+    // Equal sizes with different shapes differ only by axes of length 1 ([1, n] against [n]):
+    // both walk the output in the same order, so no broadcasting machinery is needed.
+    if (x.length == out.length && y.length == out.length) {
       K.binary(f, x, 0, y, 0, out, 0, out.length);
     } else if (y.length == 1 && x.length == out.length) {
       K.binaryScalarRight(f, x, 0, y[0], out, 0, out.length);

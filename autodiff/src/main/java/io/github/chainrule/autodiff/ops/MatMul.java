@@ -4,6 +4,7 @@ import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.kernels.Kernels;
+import java.util.Arrays;
 
 /**
  * Matrix products C = op(A)·op(B), where op transposes or not. The four variants are closed under
@@ -104,7 +105,10 @@ public final class MatMul extends Op {
     // sum each result back to its input's own shape (which also drops the added axes).
     Tensor a = in[0].rank() == 1 ? in[0].reshape(asMatrix(in[0].shapeRef(), true)) : in[0];
     Tensor b = in[1].rank() == 1 ? in[1].reshape(asMatrix(in[1].shapeRef(), false)) : in[1];
-    g = g.reshape(matrixShape(in[0], in[1], y));
+    int[] gShape = matrixShape(in[0], in[1], y);
+    // Reshape only when a vector operand added an axis: an identity reshape would put one more
+    // node (and an Op) per product into every backward pass for nothing.
+    g = gShape == y.shapeRef() ? g : g.reshape(gShape);
     Tensor da = null;
     Tensor db = null;
     if (in[0].needsGrad()) {
@@ -137,7 +141,7 @@ public final class MatMul extends Op {
     if (grad.rank() == 3 && input.rank() < 3) {
       grad = grad.sum(0);
     }
-    return grad.reshape(input.shapeRef());
+    return Arrays.equals(grad.shapeRef(), input.shapeRef()) ? grad : grad.reshape(input.shapeRef());
   }
 
   private static Tensor mm(MatMul op, Tensor x, Tensor z) {

@@ -59,7 +59,11 @@ public final class Shaping {
     if (inferred >= 0 && known > 0 && x.size() % known == 0) {
       shape[inferred] = (int) (x.size() / known);
     }
-    if (Arrays.stream(shape).anyMatch(d -> d < 0) || Shape.numel(shape) != x.size()) {
+    boolean negative = false;
+    for (int d : shape) {
+      negative |= d < 0; // a plain loop: a stream here cost more than the reshape itself
+    }
+    if (negative || Shape.numel(shape) != x.size()) {
       throw new IllegalArgumentException("reshape: cannot reshape " + x.label() + " of shape "
           + Shape.format(x.shapeRef()) + " (" + x.size() + " elements) to " + Shape.format(target));
     }
