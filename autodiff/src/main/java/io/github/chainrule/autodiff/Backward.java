@@ -242,9 +242,11 @@ public final class Backward {
 
   /**
    * Nodes that need a gradient and that {@code root} depends on, each after all of its inputs, root
-   * last. Depth-first with an explicit stack; visited nodes carry this pass's mark.
+   * last: a pass visits them in reverse. Depth-first with an explicit stack, so any depth is fine;
+   * visited nodes carry this walk's mark, so walks over one graph must not run concurrently (as
+   * passes must not).
    */
-  static Tensor[] topologicalOrder(Tensor root) {
+  public static Tensor[] topologicalOrder(Tensor root) {
     int mark = PASS.incrementAndGet();
     Tensor[] order = new Tensor[16];
     int count = 0;

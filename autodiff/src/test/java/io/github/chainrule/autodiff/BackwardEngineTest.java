@@ -16,6 +16,22 @@ import org.junit.jupiter.api.Test;
 class BackwardEngineTest {
 
   @Test
+  void topologicalOrderListsEachDifferentiableNodeOnceAfterItsInputsWithTheRootLast() {
+    Tensor x = Tensor.scalar(2).named("x").requiresGrad();
+    Tensor c = Tensor.scalar(3).named("c");
+    Tensor a = x.mul(c).named("a");
+    Tensor b = x.sin().named("b");
+    Tensor y = a.add(b).mul(a).named("y");
+    Tensor[] order = Backward.topologicalOrder(y);
+    List<String> names = new ArrayList<>();
+    for (Tensor t : order) {
+      names.add(t.label());
+    }
+    // Depth first over inputs in order: the constant c needs no gradient and is left out.
+    assertEquals(List.of("x", "a", "b", "<add>", "y"), names);
+  }
+
+  @Test
   void aNodeUsedTwiceReceivesTheSumOfBothContributions() {
     // b = a + a; c = b·b  =>  dc/db = 2b, dc/da = 2·(2b) = 4b
     Tensor a = Tensor.scalar(1.5).named("a").requiresGrad();

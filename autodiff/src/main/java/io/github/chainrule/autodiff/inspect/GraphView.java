@@ -2,12 +2,11 @@ package io.github.chainrule.autodiff.inspect;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.GradMode;
 import io.github.chainrule.autodiff.Tensor;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,35 +55,7 @@ final class GraphView {
         + "(reduce it with sum() or mean() first)", operation, output.label(), Arrays.toString(output.shapeRef()));
     checkArgument(output.needsGrad(), "%s: the output %s does not depend on any tensor that requires a "
         + "gradient; call requiresGrad() on the parameters before building the graph", operation, output.label());
-    return new GraphView(output, topologicalOrder(output));
-  }
-
-  /** Nodes needing a gradient that {@code root} depends on, each after its inputs; iterative, no recursion. */
-  private static Tensor[] topologicalOrder(Tensor root) {
-    Map<Tensor, Boolean> seen = new IdentityHashMap<>();
-    List<Tensor> order = new ArrayList<>();
-    Deque<Tensor> stack = new ArrayDeque<>();
-    Deque<Integer> next = new ArrayDeque<>();
-    stack.push(root);
-    next.push(0);
-    seen.put(root, Boolean.TRUE);
-    while (!stack.isEmpty()) {
-      Tensor node = stack.peek();
-      int i = next.pop();
-      List<Tensor> in = node.inputs();
-      if (i < in.size()) {
-        next.push(i + 1);
-        Tensor child = in.get(i);
-        if (child.needsGrad() && seen.put(child, Boolean.TRUE) == null) {
-          stack.push(child);
-          next.push(0);
-        }
-      } else {
-        stack.pop();
-        order.add(node);
-      }
-    }
-    return order.toArray(new Tensor[0]);
+    return new GraphView(output, Backward.topologicalOrder(output));
   }
 
   boolean contains(Tensor t) {
