@@ -1,0 +1,63 @@
+package io.github.chainrule.app.cli;
+
+import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.expr.Expression;
+import io.github.chainrule.autodiff.expr.ParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Expressions given on the command line, and the scalar values given to their variables. */
+final class Expressions {
+  private Expressions() {}
+
+  /** Parses {@code text}; a parse error keeps its caret picture under a heading saying what failed. */
+  static Expression parse(String text) {
+    try {
+      return Expression.parse(text);
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("bad expression: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One scalar leaf requiring a gradient per variable, named after it, from the values of
+   * {@code option} ({@code --at x=2,y=3}): every variable needs a value, and every value a variable.
+   */
+  static Map<String, Tensor> scalars(Expression e, Map<String, Double> values, String option) {
+    checkNoStrangers(e, values.keySet(), option, "a variable");
+    List<String> missing = new ArrayList<>();
+    for (String v : e.variables()) {
+      if (!values.containsKey(v)) {
+        missing.add(v);
+      }
+    }
+    if (!missing.isEmpty()) {
+      StringBuilder example = new StringBuilder();
+      for (String v : e.variables()) {
+        example.append(example.length() == 0 ? "" : ",").append(v).append('=').append(values.containsKey(v) ? Numbers.full(values.get(v)) : "...");
+      }
+      throw new IllegalArgumentException((missing.size() == 1 ? "variable " : "variables ") + Names.list(missing)
+          + (missing.size() == 1 ? " has" : " have") + " no value: give " + (missing.size() == 1 ? "it" : "them")
+          + " with " + option + " " + example + " (the variables of '" + e.source() + "' are "
+          + Names.list(e.variables()) + ")");
+    }
+    Map<String, Tensor> bound = new LinkedHashMap<>();
+    for (String v : e.variables()) {
+      bound.put(v, Tensor.scalar(values.get(v)).named(v).requiresGrad());
+    }
+    return bound;
+  }
+
+  /** Refuses names given in {@code option} that the expression does not use, suggesting the nearest one. */
+  static void checkNoStrangers(Expression e, Iterable<String> given, String option, String what) {
+    for (String name : given) {
+      if (!e.variables().contains(name)) {
+        throw new IllegalArgumentException(option + " " + name + "=...: '" + name + "' is not " + what + " of '"
+            + e.source() + "' (its variables are " + Names.list(e.variables()) + ")"
+            + Names.didYouMean(name, e.variables()));
+      }
+    }
+  }
+}

@@ -1,0 +1,320 @@
+package io.github.chainrule.app.cli;
+
+import io.github.chainrule.autodiff.Format;
+import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.expr.Expression;
+import io.github.chainrule.nn.data.Batches;
+import io.github.chainrule.nn.data.Csv;
+import io.github.chainrule.nn.data.Dataset;
+import io.github.chainrule.nn.loss.Loss;
+import io.github.chainrule.nn.optim.Adam;
+import io.github.chainrule.nn.optim.Optimizer;
+import io.github.chainrule.nn.optim.RmsProp;
+import io.github.chainrule.nn.optim.Sgd;
+import io.github.chainrule.nn.train.History;
+import io.github.chainrule.nn.train.Progress;
+import io.github.chainrule.nn.train.Trainer;
+import io.github.chainrule.nn.train.TrainingDivergedException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code chainrule fit --model "<expr>" --data FILE.csv --target y}: fits an expression to data. */
+@Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+    header = "Fits a model written as an expression to the rows of a CSV file.",
+    description = {"%nVariables that are columns of the file are inputs; every other variable is a parameter, "
+        + "trained by gradient descent. Prints the final parameters and loss at 17 significant digits; with "
+        + "--report DIR, also writes DIR/params.json, DIR/trajectory.csv (per step: loss, every parameter, "
+        + "every gradient), plots and DIR/index.html. A fit whose loss or gradients stop being finite stops "
+        + "with an error naming the step and the parameter, after writing the trajectory so far.%n"},
+    footer = {"", "Example:",
+        "  chainrule fit --model \"a*x + b\" --data points.csv --target y \\",
+        "      --params a=1,b=0 --optimizer adam --lr 0.1 --epochs 200 --report out/fit"})
+final class FitCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "EXPR", description = "The model, e.g. \"a*x + b\" or \"c*relu(a*x + b) + d\".")
+  String model;
+
+  @Option(names = "--data", required = true, paramLabel = "FILE.csv",
+      description = "CSV with a header line of column names; the target and the columns the model uses hold numbers, "
+          + "others (ids, labels) may hold anything.")
+  Path data;
+
+  @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "The column the model predicts.")
+  String target;
+
+  @Option(names = "--params", split = ",", paramLabel = "NAME=VALUE",
+      description = "Initial values of parameters; the others are drawn from N(0, 1) with --seed.")
+  Map<String, Double> params = new LinkedHashMap<>();
+
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the random initial values (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--loss", defaultValue = "mse", converter = LossChoice.Cli.class,
+      completionCandidates = LossChoice.Cli.class, paramLabel = "LOSS",
+      description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  LossChoice loss;
+
+  @Option(names = "--optimizer", defaultValue = "sgd", converter = OptimizerChoice.Cli.class,
+      completionCandidates = OptimizerChoice.Cli.class, paramLabel = "NAME",
+      description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}), with torch.optim's semantics.")
+  OptimizerChoice optimizer;
+
+  @Option(names = "--lr", defaultValue = "0.01", paramLabel = "RATE", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--momentum", paramLabel = "M",
+      description = "sgd, momentum, nesterov, rmsprop: momentum (default 0.9 for momentum and nesterov, else 0).")
+  Double momentum;
+
+  @Option(names = "--dampening", paramLabel = "D", description = "sgd, momentum: dampening of the momentum (default 0).")
+  Double dampening;
+
+  @Option(names = "--alpha", paramLabel = "A", description = "rmsprop: smoothing constant (default 0.99).")
+  Double alpha;
+
+  @Option(names = "--beta1", paramLabel = "B1", description = "adam, adamw: decay of the first moment (default 0.9).")
+  Double beta1;
+
+  @Option(names = "--beta2", paramLabel = "B2", description = "adam, adamw: decay of the second moment (default 0.999).")
+  Double beta2;
+
+  @Option(names = "--eps", paramLabel = "EPS", description = "rmsprop, adam, adamw: added to the denominator (default 1e-8).")
+  Double eps;
+
+  @Option(names = "--weight-decay", paramLabel = "WD", description = "Weight decay (default 0; 0.01 for adamw, decoupled).")
+  Double weightDecay;
+
+  @Option(names = "--epochs", defaultValue = "100", paramLabel = "N", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch", paramLabel = "ROWS", description = "Rows per step (default: all rows, one step per epoch).")
+  Integer batch;
+
+  @Option(names = "--shuffle", paramLabel = "SEED", description = "Shuffle the rows each epoch, reproducibly from SEED.")
+  Long shuffle;
+
+  @Option(names = "--no-shuffle", description = "Visit the rows in file order (the default).")
+  boolean noShuffle;
+
+  @Option(names = "--report", paramLabel = "DIR", description = "Write params.json, trajectory.csv, plots and index.html here.")
+  Path report;
+
+  @Override
+  public Integer call() throws IOException {
+    checkOptions();
+    Expression e = Expressions.parse(model);
+    Dataset dataset = readData(e);
+    if (dataset.size() == 0) {
+      throw new IllegalArgumentException("CSV " + data + " has a header but no rows of data");
+    }
+    Map<String, Integer> inputs = inputColumns(e, dataset);
+    Map<String, Double> initial = initialValues(e, inputs);
+    ExpressionModel m = new ExpressionModel(e, inputs, initial);
+    Loss lossFn = loss.loss();
+    Map<String, Object> settings = optimizerSettings();
+    Optimizer opt = optimizer(m, settings);
+    int batchSize = batch == null ? dataset.size() : batch;
+    Batches batches = dataset.batches(batchSize);
+    batches = shuffle != null ? batches.shuffle(shuffle) : batches.inOrder();
+
+    PrintWriter w = spec.commandLine().getOut();
+    FitRun run = new FitRun(m, dataset, data, target, lossFn, loss.cli, settings, batches, epochs, initial);
+    w.println(run.describe());
+    w.flush();
+
+    History history;
+    try {
+      history = Trainer.of(m, lossFn, opt).recordParameters(true).progress(Progress.auto()).fit(batches, epochs);
+    } catch (TrainingDivergedException diverged) {
+      String where = "";
+      if (report != null) {
+        where = "\nthe trajectory of the " + diverged.history().steps() + " completed steps is in "
+            + FitFiles.writeTrajectory(report, run, diverged.history());
+      }
+      // The trainer speaks to Java callers ("fit: ...", "history() holds ..."); say the same to a person.
+      String message = diverged.getMessage().replaceFirst("^fit: ", "")
+          .replaceFirst("; history\\(\\) holds the \\d+ completed steps$", ".");
+      throw new IllegalStateException("training diverged: " + message + where, diverged);
+    }
+
+    FitRun.Result result = run.finish(history);
+    w.println();
+    w.println("parameters");
+    int width = 0;
+    for (String p : result.parameters().keySet()) {
+      width = Math.max(width, p.length());
+    }
+    for (Map.Entry<String, Double> p : result.parameters().entrySet()) {
+      w.printf(Locale.ROOT, "  %-" + width + "s = %s%n", p.getKey(), Numbers.full(p.getValue()));
+    }
+    w.println("loss = " + Numbers.full(result.loss()) + "   (" + loss.cli + " over all " + dataset.size()
+        + " rows at the final parameters; gradient norm " + Format.number(result.gradientNorm()) + ")");
+    if (report != null) {
+      List<Path> files = FitFiles.writeAll(report, run, history, result);
+      w.println();
+      w.println("wrote " + String.join(", ", files.stream().map(Path::toString).toList()));
+    }
+    w.flush();
+    return 0;
+  }
+
+  private void checkOptions() {
+    if (shuffle != null && noShuffle) {
+      throw new ParameterException(spec.commandLine(), "--shuffle and --no-shuffle exclude each other: give one");
+    }
+    if (batch != null && batch < 1) {
+      throw new ParameterException(spec.commandLine(), "--batch must be at least 1, got " + batch);
+    }
+    if (!(lr >= 0) || Double.isInfinite(lr)) {
+      throw new ParameterException(spec.commandLine(), "--lr must be a finite number of 0 or more, got " + lr);
+    }
+    if (epochs < 0) {
+      throw new ParameterException(spec.commandLine(), "--epochs must be 0 or more, got " + epochs);
+    }
+    Map<String, Double> given = new LinkedHashMap<>();
+    given.put("--momentum", momentum);
+    given.put("--dampening", dampening);
+    given.put("--alpha", alpha);
+    given.put("--beta1", beta1);
+    given.put("--beta2", beta2);
+    given.put("--eps", eps);
+    given.put("--weight-decay", weightDecay);
+    for (Map.Entry<String, Double> g : given.entrySet()) {
+      if (g.getValue() != null && !optimizer.options.contains(g.getKey())) {
+        List<String> takers = new ArrayList<>();
+        for (OptimizerChoice c : OptimizerChoice.values()) {
+          if (c.options.contains(g.getKey())) {
+            takers.add(c.cli);
+          }
+        }
+        throw new ParameterException(spec.commandLine(), g.getKey() + " does not apply to --optimizer " + optimizer
+            + " (it applies to " + Names.list(takers) + "); " + optimizer + " takes " + Names.list(optimizer.options));
+      }
+    }
+  }
+
+  /**
+   * Only the target and the columns the model uses are read as numbers, so a spreadsheet's other
+   * columns (ids, labels, notes) may hold text.
+   */
+  private Dataset readData(Expression e) throws IOException {
+    if (Files.isDirectory(data)) {
+      // Reading a directory fails with a bare "Is a directory" that names no file.
+      throw new IllegalArgumentException("--data " + data + " is a directory; give a CSV file");
+    }
+    List<String> columns = Csv.columns(data);
+    List<String> used = e.variables().stream().filter(v -> columns.contains(v) && !v.equals(target)).toList();
+    // Dataset reads every non-target column when given no inputs; the target stands in, and is never read as one.
+    return Dataset.fromCsv(data, used.isEmpty() ? List.of(target) : used, List.of(target));
+  }
+
+  /** The model's variables that are columns of the data, with their columns; the target may not be one. */
+  private Map<String, Integer> inputColumns(Expression e, Dataset dataset) {
+    if (e.variables().contains(target)) {
+      throw new IllegalArgumentException("the model '" + e.source() + "' uses the target column " + target
+          + " as a variable; the model must predict " + target + " from the other columns");
+    }
+    Map<String, Integer> inputs = new LinkedHashMap<>();
+    for (String v : e.variables()) {
+      int c = dataset.inputNames().indexOf(v);
+      if (c >= 0) {
+        inputs.put(v, c);
+      }
+    }
+    for (String p : params.keySet()) {
+      if (inputs.containsKey(p)) {
+        throw new IllegalArgumentException("--params " + p + "=...: " + p + " is a column of " + data
+            + ", so it is an input of the model, not a parameter");
+      }
+    }
+    Expressions.checkNoStrangers(e, params.keySet(), "--params", "a parameter");
+    if (inputs.size() == e.variables().size()) {
+      throw new IllegalArgumentException("the model '" + e.source() + "' has no parameters to fit: its variables "
+          + Names.list(e.variables()) + " are all columns of " + data);
+    }
+    return inputs;
+  }
+
+  /** --params where given, else N(0, 1) draws from --seed in the order the parameters appear. */
+  private Map<String, Double> initialValues(Expression e, Map<String, Integer> inputs) {
+    List<String> drawn = new ArrayList<>();
+    for (String v : e.variables()) {
+      if (!inputs.containsKey(v) && !params.containsKey(v)) {
+        drawn.add(v);
+      }
+    }
+    double[] random = drawn.isEmpty() ? new double[0] : Tensor.randn(seed, drawn.size()).toArray();
+    Map<String, Double> initial = new LinkedHashMap<>();
+    for (String v : e.variables()) {
+      if (!inputs.containsKey(v)) {
+        initial.put(v, params.containsKey(v) ? params.get(v) : random[drawn.indexOf(v)]);
+      }
+    }
+    return initial;
+  }
+
+  /** The optimiser {@link #optimizerSettings} describes. */
+  private Optimizer optimizer(ExpressionModel m, Map<String, Object> settings) {
+    ToDoubleFunction<String> get = key -> (Double) settings.get(key);
+    return switch (optimizer) {
+      case SGD, MOMENTUM, NESTEROV -> Sgd.builder(lr).momentum(get.applyAsDouble("momentum"))
+          .dampening(optimizer == OptimizerChoice.NESTEROV ? 0 : get.applyAsDouble("dampening"))
+          .nesterov(optimizer == OptimizerChoice.NESTEROV).weightDecay(get.applyAsDouble("weightDecay")).build(m);
+      case RMSPROP -> RmsProp.builder(lr).alpha(get.applyAsDouble("alpha")).eps(get.applyAsDouble("eps"))
+          .momentum(get.applyAsDouble("momentum")).weightDecay(get.applyAsDouble("weightDecay")).build(m);
+      case ADAM, ADAMW -> (optimizer == OptimizerChoice.ADAMW ? Adam.adamW(lr) : Adam.builder(lr))
+          .betas(get.applyAsDouble("beta1"), get.applyAsDouble("beta2")).eps(get.applyAsDouble("eps"))
+          .weightDecay(get.applyAsDouble("weightDecay")).build(m);
+    };
+  }
+
+  /**
+   * The optimiser and every setting, given or torch.optim's default: what is built, printed and
+   * written to params.json, so the three cannot disagree.
+   */
+  private Map<String, Object> optimizerSettings() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("name", optimizer.cli);
+    d.put("lr", lr);
+    switch (optimizer) {
+      case SGD:
+      case MOMENTUM:
+      case NESTEROV:
+        d.put("momentum", momentum != null ? momentum : optimizer == OptimizerChoice.SGD ? 0.0 : 0.9);
+        if (optimizer != OptimizerChoice.NESTEROV) {
+          d.put("dampening", dampening != null ? dampening : 0.0);
+        }
+        d.put("weightDecay", weightDecay != null ? weightDecay : 0.0);
+        break;
+      case RMSPROP:
+        d.put("alpha", alpha != null ? alpha : 0.99);
+        d.put("eps", eps != null ? eps : 1e-8);
+        d.put("momentum", momentum != null ? momentum : 0.0);
+        d.put("weightDecay", weightDecay != null ? weightDecay : 0.0);
+        break;
+      default:
+        d.put("beta1", beta1 != null ? beta1 : 0.9);
+        d.put("beta2", beta2 != null ? beta2 : 0.999);
+        d.put("eps", eps != null ? eps : 1e-8);
+        d.put("weightDecay", weightDecay != null ? weightDecay : optimizer == OptimizerChoice.ADAMW ? 0.01 : 0.0);
+        break;
+    }
+    return d;
+  }
+}

@@ -1,0 +1,268 @@
+package io.github.chainrule.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.chainrule.autodiff.Backward;
+import io.github.chainrule.autodiff.Format;
+import io.github.chainrule.autodiff.GradCheck;
+import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.expr.Expression;
+import io.github.chainrule.autodiff.inspect.NodeCheck;
+import io.github.chainrule.viz.dot.DotExporter;
+import io.github.chainrule.viz.dot.DotOptions;
+import io.github.chainrule.viz.graph.TensorGraph;
+import io.github.chainrule.viz.render.Graphviz;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code chainrule grad "<expr>" --at x=2,y=3}: the value, every node's gradient, and checks. */
+@Command(name = "grad", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+    header = "The value and the gradient of every node of an expression, checked numerically.",
+    description = {"%nEvaluates an expression at a point, back-propagates, and prints the value, a table of "
+        + "every node (name, op, value, gradient) and a numerical check of the gradient of each variable.%n"},
+    footer = {"", "Example:", "  chainrule grad \"x*y + sin(x)\" --at x=2,y=3 --check --svg graph.svg"})
+final class GradCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "EXPR",
+      description = "The expression, e.g. \"relu(w*x + b)\": + - * / ^, parentheses, numbers, names, "
+          + "relu sigmoid tanh exp log sqrt abs sin cos softplus max(a,b) min(a,b).")
+  String expression;
+
+  @Option(names = "--at", split = ",", paramLabel = "NAME=VALUE",
+      description = "The value of every variable: --at x=2,y=3 (or --at x=2 --at y=3).")
+  Map<String, Double> at = new LinkedHashMap<>();
+
+  @Option(names = "--check", description = "Also check the gradient of every node (intermediates too) numerically.")
+  boolean checkNodes;
+
+  @Option(names = "--json", description = "Print JSON instead of tables: value, nodes[], checks[] (and nodeChecks[] with --check).")
+  boolean json;
+
+  @Option(names = "--dot", paramLabel = "FILE", description = "Write the graph, with values, gradients and edge contributions, as DOT.")
+  Path dot;
+
+  @Option(names = "--svg", paramLabel = "FILE", description = "Render the graph to SVG with Graphviz's dot.")
+  Path svg;
+
+  @Override
+  public Integer call() throws IOException {
+    Expression e = Expressions.parse(expression);
+    Map<String, Tensor> inputs = Expressions.scalars(e, at, "--at");
+    Tensor out = e.build(inputs);
+    boolean differentiable = out.needsGrad();
+    if (differentiable) {
+      Backward.from(out).run();
+    }
+    TensorGraph graph = TensorGraph.of(out);
+    GradCheck.Result check = differentiable ? checkInputs(e, inputs) : null;
+    NodeCheck.Result nodeCheck = differentiable && checkNodes ? NodeCheck.check(out) : null;
+
+    if (dot != null) {
+      createParent(dot);
+      DotExporter.with(dotOptions(e)).write(out, dot);
+    }
+    if (svg != null) {
+      createParent(svg);
+      Graphviz.onPath().render(DotExporter.toDot(out, dotOptions(e)), Graphviz.Format.SVG, svg);
+    }
+
+    PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      w.println(json(e, inputs, out, graph, check, nodeCheck));
+    } else {
+      printText(w, e, inputs, out, graph, check, nodeCheck);
+    }
+    w.flush();
+    boolean failed = (check != null && !check.passed()) || (nodeCheck != null && !nodeCheck.passed());
+    if (failed) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(spec.qualifiedName() + ": " + whyTheCheckFailed(graph, inputs, check, nodeCheck));
+      err.flush();
+      return Main.EXIT_INPUT;
+    }
+    return 0;
+  }
+
+  /**
+   * The exit code alone would leave a reader to find the FAIL rows; most failures at a point come
+   * from a value or slope that is not finite there (a division by zero, log or sqrt at 0), so name it.
+   */
+  private static String whyTheCheckFailed(TensorGraph graph, Map<String, Tensor> inputs, GradCheck.Result check,
+      NodeCheck.Result nodeCheck) {
+    List<String> failing = new ArrayList<>();
+    if (check != null) {
+      check.failures().forEach(f -> failing.add(f.input()));
+    }
+    String what = failing.isEmpty() ? "the numerical check of the nodes failed"
+        : "the numerical check failed for " + Names.list(failing);
+    for (Tensor t : graph.nodes()) {
+      if (!Double.isFinite(t.item())) {
+        List<String> args = new ArrayList<>();
+        t.inputs().forEach(in -> args.add(in.label() + " = " + Numbers.full(in.item())));
+        return what + ": " + t.label() + " = " + Numbers.full(t.item()) + " at this point (" + opOf(t) + " of "
+            + String.join(", ", args) + "), and a derivative is not defined where the function is not finite";
+      }
+    }
+    for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
+      double g = in.getValue().grad().item();
+      if (!Double.isFinite(g)) {
+        return what + ": d/d" + in.getKey() + " = " + Numbers.full(g) + " (the slope is not finite at this point)";
+      }
+    }
+    return what + " (the FAIL rows above compare autodiff with central differences)";
+  }
+
+  /** Autodiff against central differences for each variable, on fresh copies of the graph. */
+  private static GradCheck.Result checkInputs(Expression e, Map<String, Tensor> inputs) {
+    List<String> names = new ArrayList<>(inputs.keySet());
+    return GradCheck.check(xs -> {
+      Map<String, Tensor> b = new LinkedHashMap<>();
+      for (int i = 0; i < xs.length; i++) {
+        b.put(names.get(i), xs[i]);
+      }
+      return e.build(b);
+    }, inputs.values().toArray(new Tensor[0]));
+  }
+
+  static DotOptions dotOptions(Expression e) {
+    // Node names are sub-expressions, not module paths: a '.' in "0.5*x" must not start a cluster.
+    return DotOptions.defaults().withEdgeLabels(true).withClusters(false).withTitle(e.source());
+  }
+
+  static void createParent(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+  }
+
+  /** What the table shows in the op column: the op, or what kind of leaf. */
+  static String opOf(Tensor t) {
+    if (t.op() != null) {
+      return t.op().label();
+    }
+    return t.needsGrad() ? "variable" : "constant";
+  }
+
+  private void printText(PrintWriter w, Expression e, Map<String, Tensor> inputs, Tensor out, TensorGraph graph,
+      GradCheck.Result check, NodeCheck.Result nodeCheck) {
+    List<String> at = new ArrayList<>();
+    inputs.forEach((name, t) -> at.add(name + "=" + Numbers.full(t.item())));
+    w.println(e.source() + (at.isEmpty() ? "" : "   at " + String.join(", ", at)));
+    w.println();
+    w.println("value  " + Numbers.full(out.item()));
+    for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
+      w.println("d/d" + in.getKey() + "  " + Numbers.full(in.getValue().grad().item()));
+    }
+    w.println();
+
+    int nameWidth = 4;
+    int opWidth = 2;
+    for (Tensor t : graph.nodes()) {
+      nameWidth = Math.max(nameWidth, Math.min(40, t.label().length()));
+      opWidth = Math.max(opWidth, opOf(t).length());
+    }
+    String row = "%-" + nameWidth + "s  %-" + opWidth + "s  %-12s  %s%n";
+    w.printf(Locale.ROOT, row, "node", "op", "value", "gradient");
+    for (Tensor t : graph.nodes()) {
+      w.printf(Locale.ROOT, row, t.label(), opOf(t), Format.values(t.data(), t.shapeRef(), 12), gradientText(t));
+    }
+    w.println();
+    if (check == null) {
+      w.println("no variables: nothing to differentiate or check");
+      return;
+    }
+    w.println("numerical check of each variable (central differences):");
+    w.println(check);
+    if (nodeCheck != null) {
+      w.println();
+      w.println("numerical check of every node:");
+      w.println(nodeCheck);
+    }
+  }
+
+  private static String gradientText(Tensor t) {
+    if (t.hasGrad()) {
+      return Format.values(t.grad().data(), t.shapeRef(), 12);
+    }
+    return t.needsGrad() ? "not computed" : "not required";
+  }
+
+  private static String json(Expression e, Map<String, Tensor> inputs, Tensor out, TensorGraph graph,
+      GradCheck.Result check, NodeCheck.Result nodeCheck) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("expression", e.source());
+    ObjectNode atNode = root.putObject("at");
+    inputs.forEach((name, t) -> atNode.put(name, t.item()));
+    root.put("value", out.item());
+    ObjectNode gradient = root.putObject("gradient");
+    inputs.forEach((name, t) -> {
+      if (t.hasGrad()) {
+        gradient.put(name, t.grad().item());
+      }
+    });
+    ArrayNode nodes = root.putArray("nodes");
+    for (Tensor t : graph.nodes()) {
+      ObjectNode n = nodes.addObject();
+      n.put("id", graph.id(t));
+      n.put("name", t.label());
+      n.put("op", opOf(t));
+      n.put("role", graph.role(t).word());
+      ArrayNode ins = n.putArray("inputs");
+      for (int j = 0; j < graph.inputCount(graph.id(t)); j++) {
+        ins.add(graph.inputId(graph.id(t), j));
+      }
+      n.put("value", t.item());
+      if (t.hasGrad()) {
+        n.put("gradient", t.grad().item());
+      } else {
+        n.putNull("gradient");
+      }
+    }
+    ArrayNode checks = root.putArray("checks");
+    if (check != null) {
+      for (GradCheck.Entry c : check.entries()) {
+        ObjectNode n = checks.addObject();
+        n.put("input", c.input());
+        n.put("autodiff", c.analytic());
+        n.put("numeric", c.numeric());
+        n.put("absError", c.absError());
+        n.put("relError", c.relError());
+        n.put("status", c.status().name());
+      }
+      root.put("passed", check.passed() && (nodeCheck == null || nodeCheck.passed()));
+    }
+    if (nodeCheck != null) {
+      ArrayNode nc = root.putArray("nodeChecks");
+      for (NodeCheck.Entry c : nodeCheck.entries()) {
+        ObjectNode n = nc.addObject();
+        n.put("node", c.node());
+        n.put("op", c.op());
+        n.put("autodiff", c.analytic());
+        n.put("numeric", c.numeric());
+        n.put("absError", c.absError());
+        n.put("relError", c.relError());
+        n.put("status", c.status().name());
+      }
+    }
+    return mapper.writeValueAsString(root);
+  }
+}
