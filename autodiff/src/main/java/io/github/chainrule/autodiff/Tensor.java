@@ -687,19 +687,32 @@ public final class Tensor {
 
   // ---------------------------------------------------------------- printing
 
-  /** {@code tensor(W1, [2,2], [[-0.07, 0.22], [0.95, 0.46]], op=matmul)}; large tensors are summarised. */
+  /**
+   * One line for people (jshell, debuggers, logs): name, shape, the op that made it (or {@code
+   * requiresGrad} for a parameter leaf), the value, and the gradient once a backward pass stored
+   * one: {@code Tensor s2 [1] add = [1.12814]  grad [-0.0451656]}. Tensors of more than {@value
+   * #PRINTED_VALUES} values show {@code {min, mean, max, norm}} instead of every value, so a printed
+   * tensor never runs to pages.
+   */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("tensor(");
+    StringBuilder sb = new StringBuilder("Tensor ");
     if (name != null) {
-      sb.append(name).append(", ");
+      sb.append(name).append(' ');
     }
-    sb.append(Shape.format(shape)).append(", ").append(Format.values(data, shape, 64));
+    sb.append(Shape.format(shape));
     if (op != null) {
-      sb.append(", op=").append(op.label());
+      sb.append(' ').append(op.label());
     } else if (requiresGrad) {
-      sb.append(", requiresGrad");
+      sb.append(" requiresGrad");
     }
-    return sb.append(')').toString();
+    sb.append(" = ").append(Format.values(data, shape, PRINTED_VALUES));
+    if (grad != null) {
+      sb.append("  grad ").append(Format.values(grad.data, grad.shape, PRINTED_VALUES));
+    }
+    return sb.toString();
   }
+
+  /** Up to this many values {@link #toString} prints one by one; more are summarised. */
+  private static final int PRINTED_VALUES = 64;
 }

@@ -140,11 +140,25 @@ class ForwardValuesTest {
   }
 
   @Test
-  void toStringShowsNameShapeValuesAndOp() {
+  void toStringShowsNameShapeOpValueAndGradient() {
     Tensor w = Tensor.of(new double[][] {{-0.07, 0.22}, {0.95, 0.46}}).named("W1").requiresGrad();
-    assertEquals("tensor(W1, [2,2], [[-0.07, 0.22], [0.95, 0.46]], requiresGrad)", w.toString());
-    assertEquals("tensor([2,2], [[-0.14, 0.44], [1.9, 0.92]], op=mul)", w.mul(2).toString());
-    assertTrue(Tensor.zeros(100).toString().contains("{min=0, mean=0, max=0, norm=0}"));
+    assertEquals("Tensor W1 [2,2] requiresGrad = [[-0.07, 0.22], [0.95, 0.46]]", w.toString());
+    Tensor doubled = w.mul(2);
+    assertEquals("Tensor [2,2] mul = [[-0.14, 0.44], [1.9, 0.92]]", doubled.toString());
+    Tensor total = doubled.sum().named("total");
+    total.backward();
+    // total = 2·(−0.07 + 0.22 + 0.95 + 0.46) = 3.12; d total/dw = 2 everywhere; d total/d total = 1.
+    assertEquals("Tensor W1 [2,2] requiresGrad = [[-0.07, 0.22], [0.95, 0.46]]  grad [[2, 2], [2, 2]]", w.toString());
+    assertEquals("Tensor total [] sum = 3.12  grad 1", total.toString());
+    assertEquals("Tensor [3] = [1, 2, 3]", Tensor.vector(1, 2, 3).toString(), "a constant: no op, no flag");
+  }
+
+  @Test
+  void toStringSummarisesLargeTensorsOnOneLine() {
+    Tensor big = Tensor.ones(100, 100).named("big").requiresGrad();
+    big.sum().backward();
+    assertEquals("Tensor big [100,100] requiresGrad = {min=1, mean=1, max=1, norm=100}"
+        + "  grad {min=1, mean=1, max=1, norm=100}", big.toString());
   }
 
   @Test

@@ -17,8 +17,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
  *   <li>{@link Mode#TEXT}: a plain line per tenth of the run on a given stream, for logs;</li>
  *   <li>{@link Mode#OFF}: nothing.</li>
  * </ul>
- * If the progress bar library fails to start (no usable terminal), the display falls back to
- * nothing rather than failing the run.
+ * The progress bar library is an optional dependency of chainrule-nn: when it is not on the class
+ * path, or fails to start (no usable terminal), the display falls back to nothing rather than
+ * failing the run.
  */
 public final class Progress {
   /** Runs with at least this many steps count as long. */

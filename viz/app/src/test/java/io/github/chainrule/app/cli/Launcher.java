@@ -58,8 +58,25 @@ final class Launcher {
     List<String> command = new ArrayList<>();
     command.add(launcher.toString());
     command.addAll(List.of(args));
+    return exec(command, workDir, env, new File("/dev/null"), TIMEOUT_SECONDS);
+  }
+
+  /** Runs {@code ./chainrule args...} in {@code workDir} with {@code input} as its standard input. */
+  static Result runWithInput(Path workDir, String input, String... args) throws IOException, InterruptedException {
+    Path inputFile = Files.createTempFile(workDir, "stdin", ".txt");
+    Files.writeString(inputFile, input);
+    List<String> command = new ArrayList<>();
+    command.add(root().resolve("chainrule").toString());
+    command.addAll(List.of(args));
+    return exec(command, workDir, Map.of(), inputFile.toFile(), TIMEOUT_SECONDS);
+  }
+
+  /** Runs any command the way the launcher is run: output read to its end, killed after the timeout. */
+  static Result exec(List<String> command, Path workDir, Map<String, String> env, File input, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    String shown = String.join(" ", command);
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        .redirectInput(ProcessBuilder.Redirect.from(input));
     pb.environment().put("CHAINRULE_NO_BUILD", "1");
     pb.environment().putAll(env);
     Process p = pb.start();
@@ -67,16 +84,16 @@ final class Launcher {
     // filter included, which may outlive java by a moment.
     CompletableFuture<String> out = readAll(p.getInputStream());
     CompletableFuture<String> err = readAll(p.getErrorStream());
-    boolean finished = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    boolean finished = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
     if (!finished) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
     }
-    assertTrue(finished, "chainrule " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
+    assertTrue(finished, shown + " did not finish in " + timeoutSeconds + " s");
     try {
       return new Result(p.exitValue(), out.get(30, TimeUnit.SECONDS), err.get(30, TimeUnit.SECONDS));
     } catch (ExecutionException | TimeoutException e) {
-      throw new AssertionError("reading the output of chainrule " + String.join(" ", args), e);
+      throw new AssertionError("reading the output of " + shown, e);
     }
   }
 
