@@ -165,6 +165,9 @@ final class FitCommand implements Callable<Integer> {
     }
     w.println("loss = " + Numbers.full(result.loss()) + "   (" + loss.cli + " over all " + dataset.size()
         + " rows at the final parameters; gradient norm " + Format.number(result.gradientNorm()) + ")");
+    if (history.stride() > 1) {
+      w.println(FitFiles.thinning(history));
+    }
     if (report != null) {
       List<Path> files = FitFiles.writeAll(report, run, history, result);
       w.println();
