@@ -119,14 +119,15 @@ class FitCommandTest {
   }
 
   @Test
-  void unnamedParametersGetSeededRandomInitialValues() throws IOException {
-    JsonNode first = fit("--epochs", "0", "--seed", "5");
-    JsonNode again = fit("--epochs", "0", "--seed", "5");
-    JsonNode other = fit("--epochs", "0", "--seed", "6");
+  void parametersDeclaredWithoutAValueGetSeededRandomInitialValues() throws IOException {
+    JsonNode first = fit("--epochs", "0", "--seed", "5", "--params", "a,b");
+    JsonNode again = fit("--epochs", "0", "--seed", "5", "--params", "a,b");
+    JsonNode other = fit("--epochs", "0", "--seed", "6", "--params", "a,b");
     assertEquals(first.get("initial"), again.get("initial"));
     assertNotEquals(first.get("initial").get("a"), other.get("initial").get("a"));
-    JsonNode partly = fit("--epochs", "0", "--seed", "5", "--params", "b=7");
+    JsonNode partly = fit("--epochs", "0", "--seed", "5", "--params", "a,b=7");
     assertEquals(7.0, partly.get("initial").get("b").asDouble());
+    assertEquals(first.get("initial").get("a"), partly.get("initial").get("a"), "a is the first draw either way");
   }
 
   @Test
