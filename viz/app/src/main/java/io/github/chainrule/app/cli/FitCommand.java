@@ -130,6 +130,9 @@ final class FitCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     checkOptions();
     params = declaredParams();
+    if (report != null) {
+      Outputs.checkDirectory("--report", report);
+    }
     Expression e = Expressions.parse(model);
     Dataset dataset = readData(e);
     if (dataset.size() == 0) {

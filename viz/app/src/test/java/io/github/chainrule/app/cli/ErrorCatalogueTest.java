@@ -84,6 +84,14 @@ class ErrorCatalogueTest {
   }
 
   @Test
+  void aSemicolonSeparatedFileIsNamedAsSuch() throws IOException {
+    Path f = csv("x;y\n1;2\n");
+    CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--params", "a=1");
+    assertEquals("chainrule fit: CSV " + f + ": no target column named 'y'; the header has [x;y]; the file seems to use "
+        + "';' as separator; chainrule reads comma-separated files\n", r.err());
+  }
+
+  @Test
   void csvWithANonNumberNamesTheLineAndColumn() throws IOException {
     Path f = csv("x,y\n1,2\n3,four\n");
     CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y");
@@ -185,7 +193,7 @@ class ErrorCatalogueTest {
   void unknownLossIsAUsageErrorWithTheChoices() throws IOException {
     Path f = csv("x,y\n1,2\n");
     CliRun r = fails(2, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--loss", "rmse");
-    assertTrue(r.err().contains("unknown loss 'rmse': the losses are mse, sse, half-sse, mae and bce"), r.toString());
+    assertTrue(r.err().contains("unknown loss 'rmse': the losses are mse, sse, half-sse, mae, bce and bce-with-logits"), r.toString());
   }
 
   @Test
