@@ -383,16 +383,23 @@ final class ReluSum implements Demo {
     return new DemoResult(name(), report, summary, keys);
   }
 
-  /** Each unit's kink −b/a at the start (x) against after training (y); on the diagonal, it did not move. */
+  /**
+   * Each unit's kink −b/a where it started (x) and how far training moved it (y), so it ended at
+   * x + y: moves of a tenth are invisible on a plot of end against start, whose points hug the diagonal.
+   */
   private static XYChart kinkChart(Training t) {
     double[] k0 = t.start().kinks();
     double[] k1 = t.end().kinks();
-    XYChart chart = Charts.empty("Kink of each unit, x = -b/a: after 110,000 steps against at the start",
-        "kink at the start", "kink after 110,000 steps", false);
-    double lo = Math.min(Arrays.stream(k0).min().orElse(0), Arrays.stream(k1).min().orElse(0));
-    double hi = Math.max(Arrays.stream(k0).max().orElse(1), Arrays.stream(k1).max().orElse(1));
-    Charts.line(chart, "did not move", new double[] {lo, hi}, new double[] {lo, hi}, false);
-    Charts.points(chart, "units", k0, k1);
+    double[] moved = new double[k0.length];
+    for (int i = 0; i < k0.length; i++) {
+      moved[i] = k1[i] - k0[i];
+    }
+    XYChart chart = Charts.empty("Kink of each unit, x = -b/a: where it started, and how far 110,000 steps moved it",
+        "kink at the start", "kink after training minus kink at the start", false);
+    double lo = Math.min(-1, Arrays.stream(k0).min().orElse(-1));
+    double hi = Math.max(1, Arrays.stream(k0).max().orElse(1));
+    Charts.line(chart, "did not move", new double[] {lo, hi}, new double[] {0, 0}, false);
+    Charts.points(chart, "units", k0, moved);
     return chart;
   }
 
@@ -424,7 +431,8 @@ final class ReluSum implements Demo {
         + "kinks, by " + num(moves.meanMove()) + " on average and by up to " + num(moves.largestMove()) + " (" + moves.insideAtStart()
         + " of the 1024 kinks lay in [0, 1] at the start, " + moves.insideAtEnd() + " at the end"
         + (moves.signFlips() > 0 ? "; " + moves.signFlips() + " units' a changed sign" : "") + "). The kink plot shows "
-        + "each unit's kink after training against where it started; on the diagonal a kink did not move. "
+        + "where each unit's kink started and how far it moved; the data lie in [0, 1], and a unit whose hinge is "
+        + "shut over all of them gets no gradient, so its kink stays put. "
         + "For comparison, the same draws with a and b fixed, only w trained (the random-features reading of the "
         + "model), end at train MSE " + num(fixed.trainAt(end)) + " and test MSE " + num(fixed.testAt(end)) + ". "
         + "The fast wiggles on the right need large, opposite weights on hinges close together, and SGD with learning "
