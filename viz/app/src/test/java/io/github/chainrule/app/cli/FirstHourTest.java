@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.chainrule.nn.train.History;
 import io.github.chainrule.viz.render.Graphviz;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,24 @@ class FirstHourTest {
     assertTrue(r.err().startsWith("chainrule fit: --report " + report + ": cannot be written ("), r.toString());
     assertTrue(r.err().endsWith("); nothing was run\n"), r.toString());
     assertEquals("", r.out(), "nothing was read or trained");
+  }
+
+  @Test
+  void aFitLongerThanTheHistoryLimitWritesAnEvenlyThinnedTrajectoryAndSaysSo() throws IOException {
+    Path data = Files.writeString(dir.resolve("d.csv"), "x,y\n1,2\n2,4\n");
+    int epochs = History.DEFAULT_LIMIT + 2;
+    CliRun r = CliRun.of("fit", "--model", "a*x", "--data", data.toString(), "--target", "y", "--params", "a=0",
+        "--epochs", String.valueOf(epochs), "--report", dir.resolve("r").toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("The run took " + epochs + " steps, more than the " + History.DEFAULT_LIMIT
+        + " the record keeps one by one, so trajectory.csv and the plots keep 1 step in 2 ("), r.toString());
+    List<String> lines = Files.readAllLines(dir.resolve("r/trajectory.csv"));
+    assertEquals(1 + History.DEFAULT_LIMIT / 2 + 1, lines.size());
+    for (int row = 1; row < lines.size(); row++) {
+      assertTrue(lines.get(row).startsWith((2 * (row - 1)) + "," + (2 * (row - 1)) + ","), "row " + row + ": "
+          + lines.get(row));
+    }
+    assertTrue(Files.readString(dir.resolve("r/index.html")).contains("keep 1 step in 2"), "the report says so");
   }
 
   @Test
