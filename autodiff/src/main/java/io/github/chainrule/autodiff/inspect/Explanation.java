@@ -133,8 +133,20 @@ public record Explanation(String node, String output, int[] shape, double[] valu
     }
 
     if (!isOutput) {
-      sb.append("\nOne step of the chain rule: ").append(node).append(" is used by ").append(contributions.size())
-          .append(contributions.size() == 1 ? " node" : " nodes").append("; each passes back (its own gradient) × (its local derivative):\n");
+      // One contribution per use: x*x uses x twice, so count the consumers apart (a consumer's uses come together).
+      int consumers = 0;
+      for (int i = 0; i < contributions.size(); i++) {
+        Contribution c = contributions.get(i);
+        Contribution before = i == 0 ? null : contributions.get(i - 1);
+        boolean sameConsumer = before != null && before.consumer().equals(c.consumer())
+            && before.consumerInputs().equals(c.consumerInputs()) && before.inputIndex() < c.inputIndex();
+        consumers += sameConsumer ? 0 : 1;
+      }
+      int uses = contributions.size();
+      sb.append("\nOne step of the chain rule: ").append(node).append(" is used by ").append(consumers)
+          .append(consumers == 1 ? " node" : " nodes")
+          .append(uses == consumers ? "; each passes back" : " (" + uses + " uses); each use passes back")
+          .append(" (its own gradient) × (its local derivative):\n");
       for (Contribution c : contributions) {
         sb.append("  via ").append(c.consumer()).append(" = ").append(c.op()).append('(')
             .append(String.join(", ", c.consumerInputs())).append("): ");

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  *
  * <p>Shuffling is reproducible: epoch e's order is a Fisher-Yates shuffle driven by {@code new
  * SplittableRandom(seed).split()} called e + 1 times, so it depends only on the seed and the epoch,
- * never on how many epochs were drawn before.
+ * never on how many epochs were drawn before. Drawing the epochs in order costs the same for every
+ * epoch (the splits so far are remembered); going back to an earlier epoch starts the splits again.
  *
  * <p>With batch size 1 and no shuffle, training visits rows in file order and updates after each:
  * the per-row SGD of a spreadsheet.
@@ -23,6 +24,9 @@ public final class Batches {
   private final int size;
   private final boolean shuffle;
   private final long seed;
+  /** The root generator after {@code splitEpoch + 1} splits, so the next epoch costs one split. */
+  private SplittableRandom splits;
+  private int splitEpoch = -1;
 
   Batches(Dataset data, int size, boolean shuffle, long seed) {
     checkArgument(size > 0, "batches: batch size must be positive, got %s", size);
@@ -44,17 +48,14 @@ public final class Batches {
 
   /** Row order for epoch {@code epoch} (0-based). */
   public int[] order(int epoch) {
+    checkArgument(epoch >= 0, "batches: epoch must be >= 0, got %s", epoch);
     int n = data.size();
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
     if (shuffle) {
-      SplittableRandom root = new SplittableRandom(seed);
-      SplittableRandom rng = root.split();
-      for (int e = 0; e < epoch; e++) {
-        rng = root.split();
-      }
+      SplittableRandom rng = generator(epoch);
       for (int i = n - 1; i > 0; i--) {
         int j = rng.nextInt(i + 1);
         int tmp = order[i];
@@ -63,6 +64,20 @@ public final class Batches {
       }
     }
     return order;
+  }
+
+  /** The (epoch + 1)-th split of the seed's generator. */
+  private synchronized SplittableRandom generator(int epoch) {
+    if (splits == null || epoch <= splitEpoch) {
+      splits = new SplittableRandom(seed);
+      splitEpoch = -1;
+    }
+    SplittableRandom rng = null;
+    while (splitEpoch < epoch) {
+      rng = splits.split();
+      splitEpoch++;
+    }
+    return rng;
   }
 
   /** The batches of epoch {@code epoch}, built eagerly (the data is in memory anyway). */

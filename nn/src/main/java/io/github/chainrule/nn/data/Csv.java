@@ -68,8 +68,8 @@ public final class Csv {
         }
       }
     }
-    int[] xCols = resolve(in, header, inputs, "input");
     int[] yCols = resolve(in, header, targetColumns, "target");
+    int[] xCols = resolve(in, header, inputs, "input");
 
     List<double[]> xRows = new ArrayList<>();
     List<double[]> yRows = new ArrayList<>();
@@ -77,7 +77,7 @@ public final class Csv {
     while ((fields = in.next()) != null) {
       if (fields.size() != header.size()) {
         throw new IllegalArgumentException("CSV " + source + " line " + in.line + ": " + fields.size()
-            + " fields but the header has " + header.size() + " columns " + header);
+            + " fields but the header has " + header.size() + " columns " + header + separatorHint(header));
       }
       xRows.add(parse(fields, xCols, header, in));
       yRows.add(parse(fields, yCols, header, in));
@@ -92,7 +92,7 @@ public final class Csv {
       int c = header.indexOf(name);
       if (c < 0 || name.isEmpty()) {
         throw new IllegalArgumentException("CSV " + in.source + ": no " + role + " column named '" + name
-            + "'; the header has " + header);
+            + "'; the header has " + header + separatorHint(header));
       }
       int again = header.lastIndexOf(name);
       if (again != c) {
@@ -103,6 +103,21 @@ public final class Csv {
       cols[i] = c;
     }
     return cols;
+  }
+
+  /**
+   * "; the file seems to use ';' as separator..." when a header name holds a semicolon or a tab,
+   * which spreadsheets in locales with a decimal comma write instead of commas; else "". Not read
+   * as a separator: such files also write 1,5 for 1.5.
+   */
+  private static String separatorHint(List<String> header) {
+    for (String separator : List.of(";", "\t")) {
+      if (header.stream().anyMatch(h -> h.contains(separator))) {
+        return "; the file seems to use '" + (separator.equals("\t") ? "\\t" : separator) + "' as separator; "
+            + "chainrule reads comma-separated files";
+      }
+    }
+    return "";
   }
 
   private static double[] parse(List<String> fields, int[] cols, List<String> header, Records in) {

@@ -4,6 +4,8 @@ import io.github.chainrule.autodiff.Format;
 import java.io.Console;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -14,9 +16,11 @@ import me.tongfei.progressbar.ProgressBarStyle;
  *   <li>{@link Mode#AUTO} (the default): a progress bar (me.tongfei:progressbar) when standard output
  *       is an interactive terminal and the run is long ({@value #LONG_RUN_STEPS} steps or more);
  *       nothing otherwise, so logs, tests and CI stay clean;</li>
- *   <li>{@link Mode#TEXT}: a plain line per tenth of the run on a given stream, for logs;</li>
+ *   <li>{@link Mode#TEXT}: a plain line per tenth of the run on a given stream, for logs, and at
+ *       least every {@value #TEXT_EVERY_SECONDS} seconds, so that a very long run shows it is alive;</li>
  *   <li>{@link Mode#OFF}: nothing.</li>
  * </ul>
+ * The bar moves at least every {@value #BAR_EVERY_MILLIS} ms, however small a step is of the whole.
  * The progress bar library is an optional dependency of chainrule-nn: when it is not on the class
  * path, or fails to start (no usable terminal), the display falls back to nothing rather than
  * failing the run.
@@ -24,6 +28,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public final class Progress {
   /** Runs with at least this many steps count as long. */
   public static final int LONG_RUN_STEPS = 2000;
+  static final long BAR_EVERY_MILLIS = 200;
+  static final long TEXT_EVERY_SECONDS = 30;
 
   public enum Mode { AUTO, TEXT, OFF }
 
@@ -33,10 +39,18 @@ public final class Progress {
   private long total;
   private long nextReport;
   private long barStride = 1;
+  private final LongSupplier nanoTime;
+  private long lastShown;
 
   private Progress(Mode mode, PrintStream out) {
+    this(mode, out, System::nanoTime);
+  }
+
+  /** With a clock of its own, for tests. */
+  Progress(Mode mode, PrintStream out, LongSupplier nanoTime) {
     this.mode = mode;
     this.out = out;
+    this.nanoTime = nanoTime;
   }
 
   public static Progress auto() {
@@ -56,6 +70,7 @@ public final class Progress {
     total = totalSteps;
     nextReport = Math.max(1, totalSteps / 10);
     barStride = Math.max(1, totalSteps / 1000);
+    lastShown = nanoTime.getAsLong();
     if (mode == Mode.AUTO && totalSteps >= LONG_RUN_STEPS && isTerminal()) {
       try {
         bar = new ProgressBarBuilder().setTaskName("fit").setInitialMax(totalSteps)
@@ -68,16 +83,31 @@ public final class Progress {
 
   void step(long done, int epoch, double loss) {
     if (bar != null) {
-      // The bar redraws 4 times a second anyway; feeding it every step costs more than a small step.
-      if (done % barStride != 0 && done != total) {
+      // Feeding the bar every step costs more than a small step; a thousandth of a long run can take
+      // minutes, though, so it is fed at least every BAR_EVERY_MILLIS too.
+      if (done % barStride != 0 && done != total && !waited(TimeUnit.MILLISECONDS.toNanos(BAR_EVERY_MILLIS))) {
         return;
       }
       bar.stepTo(done);
       bar.setExtraMessage("epoch " + (epoch + 1) + " loss " + Format.number(loss));
-    } else if (mode == Mode.TEXT && (done >= nextReport || done == total)) {
+    } else if (mode == Mode.TEXT
+        && (done >= nextReport || done == total || waited(TimeUnit.SECONDS.toNanos(TEXT_EVERY_SECONDS)))) {
       out.println("fit: step " + done + "/" + total + ", epoch " + (epoch + 1) + ", loss " + Format.number(loss));
-      nextReport = done + Math.max(1, total / 10);
+      if (done >= nextReport) {
+        nextReport = done + Math.max(1, total / 10);
+      }
+      lastShown = nanoTime.getAsLong();
     }
+  }
+
+  /** True, and the clock restarted, when {@code nanos} have passed since the display last moved. */
+  private boolean waited(long nanos) {
+    long now = nanoTime.getAsLong();
+    if (now - lastShown < nanos) {
+      return false;
+    }
+    lastShown = now;
+    return true;
   }
 
   void close() {

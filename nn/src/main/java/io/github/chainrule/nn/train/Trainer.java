@@ -47,6 +47,7 @@ public final class Trainer {
   private final Optimizer optimizer;
   private final List<Callback> callbacks = new ArrayList<>();
   private boolean recordParameters;
+  private int historyLimit = History.DEFAULT_LIMIT;
   private LrSchedule schedule;
   private double clipNorm = Double.NaN;
   private double clipValue = Double.NaN;
@@ -78,6 +79,17 @@ public final class Trainer {
   /** Record every parameter's value and gradient at every step into the history (off by default). */
   public Trainer recordParameters(boolean on) {
     this.recordParameters = on;
+    return this;
+  }
+
+  /**
+   * Steps (and epochs) the history keeps one by one before it thins its record to every second,
+   * fourth, ... step, so that a run of any length fits in memory (default {@value
+   * History#DEFAULT_LIMIT}; an even number of at least 2).
+   */
+  public Trainer historyLimit(int steps) {
+    checkArgument(steps >= 2 && steps % 2 == 0, "historyLimit: give an even number of at least 2, got %s", steps);
+    this.historyLimit = steps;
     return this;
   }
 
@@ -119,7 +131,7 @@ public final class Trainer {
   public History fit(Batches data, int epochs) {
     checkArgument(epochs >= 0, "fit: epochs must be >= 0, got %s", epochs);
     List<Parameter> params = model.parameters();
-    History history = new History(params, recordParameters);
+    History history = new History(params, recordParameters, historyLimit);
     stopRequested = false;
     model.train();
     int step = 0;
@@ -142,11 +154,12 @@ public final class Trainer {
             break;
           }
         }
-        history.recordEpoch(rows == 0 ? Double.NaN : weighted / rows);
+        double epochLoss = rows == 0 ? Double.NaN : weighted / rows;
+        history.recordEpoch(epochLoss);
         if (schedule != null) {
           schedule.step();
         }
-        Callback.EpochEnd end = new Callback.EpochEnd(epoch, history.epochLosses()[epoch], history, this);
+        Callback.EpochEnd end = new Callback.EpochEnd(epoch, epochLoss, history, this);
         for (Callback cb : callbacks) {
           cb.onEpoch(end);
         }
@@ -198,9 +211,9 @@ public final class Trainer {
     if (!Double.isNaN(clipValue)) {
       GradClip.byValue(params, clipValue);
     }
-    history.recordGradients(params);
-    optimizer.step();
     history.recordStep(value, params);
+    optimizer.step();
+    history.recordUpdate(params);
     return value;
   }
 

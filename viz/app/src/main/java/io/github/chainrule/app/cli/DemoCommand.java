@@ -70,6 +70,7 @@ final class DemoCommand implements Callable<Integer> {
       w.flush();
       return 0;
     }
+    Outputs.checkDirectory("--out", out);
     List<String> failed = new ArrayList<>();
     for (Demo d : chosen) {
       long start = System.nanoTime();

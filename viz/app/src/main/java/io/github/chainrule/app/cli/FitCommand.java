@@ -3,6 +3,7 @@ package io.github.chainrule.app.cli;
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.expr.Expression;
+import io.github.chainrule.autodiff.expr.Spelling;
 import io.github.chainrule.nn.data.Batches;
 import io.github.chainrule.nn.data.Csv;
 import io.github.chainrule.nn.data.Dataset;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
@@ -36,7 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     header = "Fits a model written as an expression to the rows of a CSV file.",
     description = {"%nVariables that are columns of the file are inputs; every other variable is a parameter, "
-        + "trained by gradient descent. Prints the final parameters and loss at 17 significant digits; with "
+        + "trained by gradient descent, and must be declared with --params (so that a mistyped column name is an "
+        + "error, not a new parameter). Prints the final parameters and loss at 17 significant digits; with "
         + "--report DIR, also writes DIR/params.json, DIR/trajectory.csv (per step: loss, every parameter, "
         + "every gradient), plots and DIR/index.html. A fit whose loss or gradients stop being finite stops "
         + "with an error naming the step and the parameter, after writing the trajectory so far.%n"},
@@ -58,11 +61,19 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "The column the model predicts.")
   String target;
 
-  @Option(names = "--params", split = ",", paramLabel = "NAME=VALUE",
-      description = "Initial values of parameters; the others are drawn from N(0, 1) with --seed.")
-  Map<String, Double> params = new LinkedHashMap<>();
+  @Option(names = "--params", split = ",", paramLabel = "NAME[=VALUE]",
+      description = "Every parameter of the model, with its initial value (a=1) or alone (a) to start it at a "
+          + "draw from N(0, 1) with --seed: --params a=1,b.")
+  List<String> paramSpecs = new ArrayList<>();
 
-  @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the random initial values (default: ${DEFAULT-VALUE}).")
+  /** --params by name: the initial value given, or null for a random start. */
+  private Map<String, Double> params;
+  /** The header of --data. */
+  private List<String> columns;
+
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED",
+      description = "Seed of the random initial values of the parameters --params names without a value "
+          + "(default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--loss", defaultValue = "mse", converter = LossChoice.Cli.class,
@@ -118,6 +129,10 @@ final class FitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     checkOptions();
+    params = declaredParams();
+    if (report != null) {
+      Outputs.checkDirectory("--report", report);
+    }
     Expression e = Expressions.parse(model);
     Dataset dataset = readData(e);
     if (dataset.size() == 0) {
@@ -165,6 +180,9 @@ final class FitCommand implements Callable<Integer> {
     }
     w.println("loss = " + Numbers.full(result.loss()) + "   (" + loss.cli + " over all " + dataset.size()
         + " rows at the final parameters; gradient norm " + Format.number(result.gradientNorm()) + ")");
+    if (history.stride() > 1) {
+      w.println(FitFiles.thinning(history));
+    }
     if (report != null) {
       List<Path> files = FitFiles.writeAll(report, run, history, result);
       w.println();
@@ -218,7 +236,7 @@ final class FitCommand implements Callable<Integer> {
       // Reading a directory fails with a bare "Is a directory" that names no file.
       throw new IllegalArgumentException("--data " + data + " is a directory; give a CSV file");
     }
-    List<String> columns = Csv.columns(data);
+    columns = Csv.columns(data);
     List<String> used = e.variables().stream().filter(v -> columns.contains(v) && !v.equals(target)).toList();
     // Dataset reads every non-target column when given no inputs; the target stands in, and is never read as one.
     return Dataset.fromCsv(data, used.isEmpty() ? List.of(target) : used, List.of(target));
@@ -248,14 +266,82 @@ final class FitCommand implements Callable<Integer> {
       throw new IllegalArgumentException("the model '" + e.source() + "' has no parameters to fit: its variables "
           + Names.list(e.variables()) + " are all columns of " + data);
     }
+    checkEveryParameterIsDeclared(e, inputs);
     return inputs;
   }
 
-  /** --params where given, else N(0, 1) draws from --seed in the order the parameters appear. */
+  /**
+   * The column a name was probably meant to be: the nearest within a third of its length, or one
+   * edit away when either name is longer than one letter ({@code xx} for {@code x}, not {@code b}).
+   */
+  private static Optional<String> likelyColumn(String name, List<String> columns) {
+    Optional<String> near = Names.nearest(name, columns);
+    if (near.isPresent()) {
+      return near;
+    }
+    return columns.stream().filter(c -> !c.isEmpty() && Math.max(c.length(), name.length()) > 1
+        && Spelling.distance(name, c) == 1).findFirst();
+  }
+
+  /** --params NAME=VALUE,NAME,...: the value given, or null for a draw from --seed. */
+  private Map<String, Double> declaredParams() {
+    Map<String, Double> declared = new LinkedHashMap<>();
+    for (String given : paramSpecs) {
+      String[] parts = given.split("=", 2);
+      String name = parts[0].strip();
+      if (name.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), "--params " + given + ": a parameter needs a name, as in a=1 or a");
+      }
+      if (declared.containsKey(name)) {
+        throw new ParameterException(spec.commandLine(), "--params names " + name + " twice; give each parameter once");
+      }
+      Double value = null;
+      if (parts.length == 2) {
+        try {
+          value = Double.parseDouble(parts[1].strip());
+        } catch (NumberFormatException notANumber) {
+          throw new ParameterException(spec.commandLine(), "--params " + given + ": '" + parts[1] + "' is not a number");
+        }
+      }
+      declared.put(name, value);
+    }
+    return declared;
+  }
+
+  /**
+   * Every variable that is not a column must be named in --params: otherwise a mistyped column
+   * ({@code xx} for {@code x}) would silently become a parameter with a random start.
+   */
+  private void checkEveryParameterIsDeclared(Expression e, Map<String, Integer> inputs) {
+    List<String> undeclared = new ArrayList<>();
+    for (String v : e.variables()) {
+      if (!inputs.containsKey(v) && !params.containsKey(v)) {
+        undeclared.add(v);
+      }
+    }
+    if (undeclared.isEmpty()) {
+      return;
+    }
+    StringBuilder hints = new StringBuilder();
+    for (String v : undeclared) {
+      likelyColumn(v, columns).ifPresent(c -> hints.append(undeclared.size() == 1 ? "; did you mean '" + c + "'?"
+          : "; for " + v + ", did you mean '" + c + "'?"));
+    }
+    List<String> fix = new ArrayList<>(paramSpecs);
+    fix.addAll(undeclared);
+    boolean one = undeclared.size() == 1;
+    throw new IllegalArgumentException("the model '" + e.source() + "' uses " + Names.list(undeclared) + ", which "
+        + (one ? "is neither a column" : "are neither columns") + " of " + data + " (its columns are "
+        + Names.list(columns) + ") nor declared in --params" + hints + (hints.length() == 0 ? ". " : " ") + "To fit " + (one ? "it" : "them")
+        + " as " + (one ? "a parameter" : "parameters") + ", declare " + (one ? "it" : "them") + ": --params "
+        + String.join(",", fix) + " (a name alone starts at a draw from N(0, 1) with --seed; name=VALUE gives the start)");
+  }
+
+  /** --params' values where given, else N(0, 1) draws from --seed in the order the parameters appear. */
   private Map<String, Double> initialValues(Expression e, Map<String, Integer> inputs) {
     List<String> drawn = new ArrayList<>();
     for (String v : e.variables()) {
-      if (!inputs.containsKey(v) && !params.containsKey(v)) {
+      if (!inputs.containsKey(v) && params.get(v) == null) {
         drawn.add(v);
       }
     }
@@ -263,7 +349,7 @@ final class FitCommand implements Callable<Integer> {
     Map<String, Double> initial = new LinkedHashMap<>();
     for (String v : e.variables()) {
       if (!inputs.containsKey(v)) {
-        initial.put(v, params.containsKey(v) ? params.get(v) : random[drawn.indexOf(v)]);
+        initial.put(v, params.get(v) != null ? params.get(v) : random[drawn.indexOf(v)]);
       }
     }
     return initial;

@@ -45,7 +45,8 @@ final class FitFiles {
 
   /**
    * DIR/trajectory.csv: one row per step with the loss of the step's batch and the parameters and
-   * gradients it computed that loss and took that update with (before the update).
+   * gradients it computed that loss and took that update with (before the update). A run longer
+   * than the history's limit has one row per kept step, evenly spaced ({@link History#stride()}).
    */
   static Path writeTrajectory(Path dir, FitRun run, History history) throws IOException {
     Files.createDirectories(dir);
@@ -58,6 +59,7 @@ final class FitFiles {
       names.forEach(n -> header.append(',').append(csvName("grad_" + n)));
       w.write(header.append('\n').toString());
       double[] losses = history.stepLosses();
+      int[] steps = history.stepNumbers();
       List<double[]> values = new ArrayList<>();
       List<double[]> grads = new ArrayList<>();
       for (String n : names) {
@@ -65,7 +67,8 @@ final class FitFiles {
         grads.add(history.gradientSeries(n));
       }
       for (int s = 0; s < losses.length; s++) {
-        StringBuilder row = new StringBuilder().append(s).append(',').append(s / perEpoch).append(',').append(losses[s]);
+        StringBuilder row = new StringBuilder().append(steps[s]).append(',').append(steps[s] / perEpoch).append(',')
+            .append(losses[s]);
         for (double[] v : values) {
           row.append(',').append(v[s]);
         }
@@ -197,6 +200,13 @@ final class FitFiles {
     return chart;
   }
 
+  /** What a long run's record holds, for the report and the terminal. */
+  static String thinning(History history) {
+    return "The run took " + history.steps() + " steps, more than the " + history.limit() + " the record keeps one by "
+        + "one, so trajectory.csv and the plots keep 1 step in " + history.stride() + " (" + history.stepNumbers().length
+        + " steps, evenly spaced from step 0); the final values are exact.";
+  }
+
   /** DIR/index.html: settings, final numbers, plots, the graph of the final loss, the parameter table. */
   static Path writeReport(Path dir, FitRun run, History history, FitRun.Result result, Map<String, XYChart> charts)
       throws IOException {
@@ -209,6 +219,9 @@ final class FitFiles {
         .append(run.dataset.size()).append(" rows): ").append(Numbers.full(result.loss())).append(" after ")
         .append(history.steps()).append(" steps.");
     report.paragraph(finals.toString());
+    if (history.stride() > 1) {
+      report.paragraph(thinning(history));
+    }
     Map<String, String> headings = Map.of("loss", "Loss per step", "parameters", "Parameters per step",
         "gradients", "Gradients per step", "fit", "Data and the fitted model");
     for (Map.Entry<String, XYChart> c : charts.entrySet()) {

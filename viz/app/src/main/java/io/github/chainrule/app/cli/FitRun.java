@@ -64,7 +64,7 @@ final class FitRun {
         opt.add(k + " " + (v instanceof Double ? Format.number((Double) v) : v));
       }
     });
-    int steps = epochs * batches.count();
+    long steps = (long) epochs * batches.count();
     return "fit " + target + " ~ " + model.expression().source() + "   on " + source + ": " + dataset.size() + " rows; "
         + (model.inputNames().isEmpty() ? "no input columns" : "inputs " + Names.list(model.inputNames()))
         + "; parameters " + String.join(", ", init) + "\n"

@@ -49,7 +49,8 @@ final class GradCommand implements Callable<Integer> {
       description = "The value of every variable: --at x=2,y=3 (or --at x=2 --at y=3).")
   Map<String, Double> at = new LinkedHashMap<>();
 
-  @Option(names = "--check", description = "Also check the gradient of every node (intermediates too) numerically.")
+  @Option(names = "--check", description = "Also check the gradient of every node (intermediates too) numerically; "
+      + "--dot and --svg then draw each node's verdict and label the kinks.")
   boolean checkNodes;
 
   @Option(names = "--json", description = "Print JSON instead of tables: value, nodes[], checks[] (and nodeChecks[] with --check).")
@@ -63,6 +64,7 @@ final class GradCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    checkOutputs();
     Expression e = Expressions.parse(expression);
     Map<String, Tensor> inputs = Expressions.scalars(e, at, "--at");
     Tensor out = e.build(inputs);
@@ -74,13 +76,15 @@ final class GradCommand implements Callable<Integer> {
     GradCheck.Result check = differentiable ? checkInputs(e, inputs) : null;
     NodeCheck.Result nodeCheck = differentiable && checkNodes ? NodeCheck.check(out) : null;
 
+    // A check that was run is drawn: its verdict on every node, and the kinks it found.
+    DotOptions drawn = nodeCheck == null ? dotOptions(e) : dotOptions(e).withNodeCheck(nodeCheck).withKinkLabels(true);
     if (dot != null) {
       createParent(dot);
-      DotExporter.with(dotOptions(e)).write(out, dot);
+      DotExporter.with(drawn).write(out, dot);
     }
     if (svg != null) {
       createParent(svg);
-      Graphviz.onPath().render(DotExporter.toDot(out, dotOptions(e)), Graphviz.Format.SVG, svg);
+      Graphviz.onPath().render(DotExporter.toDot(out, drawn), Graphviz.Format.SVG, svg);
     }
 
     PrintWriter w = spec.commandLine().getOut();
@@ -98,6 +102,15 @@ final class GradCommand implements Callable<Integer> {
       return Main.EXIT_INPUT;
     }
     return 0;
+  }
+
+  private void checkOutputs() {
+    if (dot != null) {
+      Outputs.checkFile("--dot", dot);
+    }
+    if (svg != null) {
+      Outputs.checkFile("--svg", svg);
+    }
   }
 
   /**

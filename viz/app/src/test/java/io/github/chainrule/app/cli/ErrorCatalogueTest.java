@@ -84,6 +84,14 @@ class ErrorCatalogueTest {
   }
 
   @Test
+  void aSemicolonSeparatedFileIsNamedAsSuch() throws IOException {
+    Path f = csv("x;y\n1;2\n");
+    CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--params", "a=1");
+    assertEquals("chainrule fit: CSV " + f + ": no target column named 'y'; the header has [x;y]; the file seems to use "
+        + "';' as separator; chainrule reads comma-separated files\n", r.err());
+  }
+
+  @Test
   void csvWithANonNumberNamesTheLineAndColumn() throws IOException {
     Path f = csv("x,y\n1,2\n3,four\n");
     CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y");
@@ -127,6 +135,32 @@ class ErrorCatalogueTest {
   }
 
   @Test
+  void aMistypedColumnIsAnErrorNotANewParameter() throws IOException {
+    Path f = csv("x,y\n1,2\n2,4\n");
+    CliRun r = fails(1, "fit", "--model", "a*xx + b", "--data", f.toString(), "--target", "y", "--params", "a=1,b=1");
+    assertEquals("chainrule fit: the model 'a*xx + b' uses xx, which is neither a column of " + f + " (its columns are "
+        + "x and y) nor declared in --params; did you mean 'x'? To fit it as a parameter, declare it: --params a=1,b=1,xx "
+        + "(a name alone starts at a draw from N(0, 1) with --seed; name=VALUE gives the start)\n", r.err());
+    assertEquals("", r.out(), "nothing was trained");
+  }
+
+  @Test
+  void parametersMustBeDeclaredEvenWithoutParams() throws IOException {
+    Path f = csv("x,y\n1,2\n");
+    CliRun r = fails(1, "fit", "--model", "a*x + b", "--data", f.toString(), "--target", "y");
+    assertTrue(r.err().startsWith("chainrule fit: the model 'a*x + b' uses a and b, which are neither columns of " + f
+        + " (its columns are x and y) nor declared in --params. To fit them as parameters, declare them: --params a,b "),
+        r.toString());
+  }
+
+  @Test
+  void aMalformedParamsEntryIsAUsageError() throws IOException {
+    Path f = csv("x,y\n1,2\n");
+    CliRun r = fails(2, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--params", "a=one");
+    assertTrue(r.err().startsWith("chainrule fit: --params a=one: 'one' is not a number\n"), r.toString());
+  }
+
+  @Test
   void aColumnGivenAsParameterIsRefused() throws IOException {
     Path f = csv("x,y\n1,2\n");
     CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--params", "x=1");
@@ -159,7 +193,7 @@ class ErrorCatalogueTest {
   void unknownLossIsAUsageErrorWithTheChoices() throws IOException {
     Path f = csv("x,y\n1,2\n");
     CliRun r = fails(2, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--loss", "rmse");
-    assertTrue(r.err().contains("unknown loss 'rmse': the losses are mse, sse, half-sse, mae and bce"), r.toString());
+    assertTrue(r.err().contains("unknown loss 'rmse': the losses are mse, sse, half-sse, mae, bce and bce-with-logits"), r.toString());
   }
 
   @Test
@@ -172,8 +206,8 @@ class ErrorCatalogueTest {
   @Test
   void anInvalidHyperParameterValueIsNamed() throws IOException {
     Path f = csv("x,y\n1,2\n");
-    CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--optimizer", "adam",
-        "--beta1", "1.5");
+    CliRun r = fails(1, "fit", "--model", "a*x", "--data", f.toString(), "--target", "y", "--params", "a=1",
+        "--optimizer", "adam", "--beta1", "1.5");
     assertTrue(r.err().toLowerCase(java.util.Locale.ROOT).contains("beta"), r.toString());
   }
 

@@ -63,6 +63,20 @@ class FitCommandTest {
     assertEquals(bce, p.get("loss").get("value").asDouble(), 1e-15);
   }
 
+  @Test
+  void bceWithLogitsTakesRawScoresAndBceNamesItForThem() throws IOException {
+    Files.writeString(data, "x,y\n-1,0\n2,1\n");
+    JsonNode p = JSON.readTree(fitOther("a*x", "--params", "a=0.5", "--epochs", "0", "--loss", "bce-with-logits").toFile());
+    // softplus(s) − s·y at the scores s = −0.5 (target 0) and 1 (target 1).
+    double expected = (Math.log1p(Math.exp(-0.5)) + (Math.log1p(Math.exp(1.0)) - 1.0)) / 2;
+    assertEquals(expected, p.get("loss").get("value").asDouble(), 1e-15);
+
+    CliRun r = CliRun.of("fit", "--model", "a*x", "--data", data.toString(), "--target", "y", "--params", "a=2",
+        "--epochs", "1", "--loss", "bce");
+    assertEquals(1, r.code(), r.toString());
+    assertTrue(r.err().contains("probabilities must lie in [0, 1]. For raw scores use --loss bce-with-logits"), r.toString());
+  }
+
   private Path fitOther(String model, String... extra) {
     List<String> args = new ArrayList<>(List.of("fit", "--model", model, "--data", data.toString(), "--target", "y",
         "--report", dir.resolve("r").toString()));
@@ -119,14 +133,15 @@ class FitCommandTest {
   }
 
   @Test
-  void unnamedParametersGetSeededRandomInitialValues() throws IOException {
-    JsonNode first = fit("--epochs", "0", "--seed", "5");
-    JsonNode again = fit("--epochs", "0", "--seed", "5");
-    JsonNode other = fit("--epochs", "0", "--seed", "6");
+  void parametersDeclaredWithoutAValueGetSeededRandomInitialValues() throws IOException {
+    JsonNode first = fit("--epochs", "0", "--seed", "5", "--params", "a,b");
+    JsonNode again = fit("--epochs", "0", "--seed", "5", "--params", "a,b");
+    JsonNode other = fit("--epochs", "0", "--seed", "6", "--params", "a,b");
     assertEquals(first.get("initial"), again.get("initial"));
     assertNotEquals(first.get("initial").get("a"), other.get("initial").get("a"));
-    JsonNode partly = fit("--epochs", "0", "--seed", "5", "--params", "b=7");
+    JsonNode partly = fit("--epochs", "0", "--seed", "5", "--params", "a,b=7");
     assertEquals(7.0, partly.get("initial").get("b").asDouble());
+    assertEquals(first.get("initial").get("a"), partly.get("initial").get("a"), "a is the first draw either way");
   }
 
   @Test
