@@ -1,6 +1,7 @@
 package io.github.chainrule.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.chainrule.autodiff.Format;
@@ -73,6 +74,13 @@ class LibraryConsumerIT {
     assertTrue(dot.startsWith("digraph"), dot);
     for (String shown : List.of("x", "y", "f", Format.number(3 + Math.cos(2)))) {
       assertTrue(dot.contains(shown), "the DOT graph shows " + shown + ":\n" + dot);
+    }
+
+    // The library brings none of the application's dependencies, nor the optional progress bar: the
+    // consumer's build, which fills this repository, never resolved them.
+    Path repository = Path.of(System.getProperty("consumer.repository"));
+    for (String absent : List.of("info/picocli", "me/tongfei", "org/jline", "io/github/chainrule/chainrule-app")) {
+      assertFalse(Files.exists(repository.resolve(absent)), "the consumer's build resolved " + absent);
     }
 
     String readme = readme();
