@@ -262,6 +262,12 @@ final class ReluSum implements Demo {
     page.report().plot("MSE during training", Charts.lines("Train and test MSE every 1,000 steps", "step",
         "MSE (log scale)", t.steps(), Pages.series("train", t.trainMse(), "test", t.testMse(),
             "linear regression, train", flatTrain, "linear regression, test", flatTest), true));
+    // The first record (step 0) is hundreds of times the rest: from the next one on, the result shows.
+    int n = t.steps().length;
+    page.report().plot("MSE from step 1,000 on", Charts.lines("Train and test MSE from step 1,000 on", "step", "MSE",
+        Arrays.copyOfRange(t.steps(), 1, n), Pages.series("train", Arrays.copyOfRange(t.trainMse(), 1, n), "test",
+            Arrays.copyOfRange(t.testMse(), 1, n), "linear regression, train", Arrays.copyOfRange(flatTrain, 1, n),
+            "linear regression, test", Arrays.copyOfRange(flatTest, 1, n)), false));
     page.graph("One SGD step's graph: the error of one training point", "step-graph", stepGraph(s, t),
         DotOptions.defaults().withValueLimit(4));
     page.csv("mse.csv", "train and test MSE every 1,000 steps", Pages.series("step", t.steps(), "train_mse",
