@@ -148,8 +148,8 @@ public final class HtmlReport {
         double[] g = t.grad().data();
         double m = GradientColours.magnitude(g);
         sb.append("<td class=\"values\">").append(escape(Format.values(g, t.shapeRef(), valueLimit)))
-            .append("</td><td class=\"magnitude\" style=\"background:").append(COLOURS.fill(m)).append(";color:")
-            .append(COLOURS.text(m)).append("\">").append(escape(Format.number(m))).append("</td>");
+            .append("</td><td class=\"magnitude\" style=\"background:").append(COLOURS.fill(g)).append(";color:")
+            .append(COLOURS.text(g)).append("\">").append(escape(Format.number(m))).append("</td>");
       } else {
         String why = t.needsGrad() ? "not computed" : "not required";
         sb.append("<td class=\"missing\">").append(why).append("</td><td class=\"missing\">&#x2014;</td>");
@@ -236,6 +236,9 @@ public final class HtmlReport {
       sb.append("<td style=\"background:").append(COLOURS.fill(m)).append(";color:").append(COLOURS.text(m))
           .append("\">1e").append(exp).append("</td>");
     }
+    sb.append("<td style=\"background:").append(GradientColours.ZERO).append(";color:#000000\">exactly 0</td>")
+        .append("<td style=\"background:").append(GradientColours.NON_FINITE)
+        .append(";color:#ffffff\">NaN or Inf</td>");
     return sb.append("</tr></table>\n").toString();
   }
 
