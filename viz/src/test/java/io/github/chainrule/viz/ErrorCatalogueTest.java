@@ -128,14 +128,6 @@ class ErrorCatalogueTest {
     assertTrue(c.series().get("data").drawn()[0].length == 1);
   }
 
-  @Test
-  void chartWrittenWhereNoFileCanBe() throws IOException {
-    Chart c = Plots.lossCurves("Training", Map.of("train", new double[] {1, 0.5}), false);
-    Path target = unwritable("loss.svg");
-    names(IOException.class, () -> c.write(target), "chart", target.toString(),
-        "not-a-directory");
-  }
-
   // ---------------------------------------------------------------- the report
 
   @Test

@@ -4,10 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static io.github.chainrule.viz.Markup.escape;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -270,21 +266,6 @@ public final class Chart {
       }
     }
     return widest == 0 ? 0 : 40 + widest;
-  }
-
-  /** Writes the chart as an SVG file (creating its directory) and returns the path. */
-  public Path write(Path file) throws IOException {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, svg(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      // The JDK's message is often only a path (the directory in the way), not the file or the cause.
-      throw new IOException("chart '" + title + "': cannot write " + file + ": " + e, e);
-    }
-    return file;
   }
 
   /** The chart as a standalone SVG document. */

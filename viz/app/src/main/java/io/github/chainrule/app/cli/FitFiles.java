@@ -33,7 +33,7 @@ final class FitFiles {
     files.add(writeTrajectory(dir, run, history));
     Map<String, Chart> charts = charts(run, history);
     for (Map.Entry<String, Chart> c : charts.entrySet()) {
-      files.add(c.getValue().write(dir.resolve(c.getKey() + ".svg")));
+      files.add(Files.writeString(dir.resolve(c.getKey() + ".svg"), c.getValue().svg(), StandardCharsets.UTF_8));
     }
     files.add(writeReport(dir, run, history, result, charts));
     return files;
