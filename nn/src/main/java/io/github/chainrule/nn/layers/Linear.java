@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.ops.MatMul;
 import io.github.chainrule.nn.init.Init;
 import io.github.chainrule.nn.module.Module;
 import io.github.chainrule.nn.module.Parameter;
@@ -49,8 +50,9 @@ public final class Linear extends Module {
     checkArgument(s.length >= 1 && s[s.length - 1] == in,
         "%s (in=%s, out=%s): input %s has shape %s; its last axis must be %s (batch first: [N, %s])",
         describe(), in, out, x.label(), Shape.format(s), in, in);
-    // Named after the layer's path so graphs and divergence errors say which layer a node is in.
-    Tensor y = x.matmul(weight.transpose()).named(path() + ".matmul");
+    // x·Wᵀ as one op (MatMul's NT variant): no transpose node the user never wrote. Named after the
+    // layer's path so graphs and divergence errors say which layer a node is in.
+    Tensor y = Tensor.apply(MatMul.of(false, true), x, weight).named(path() + ".matmul");
     return bias == null ? y : y.add(bias).named(path() + ".out");
   }
 

@@ -5,7 +5,10 @@ import io.github.chainrule.nn.module.Module;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Modules applied one after another, registered under their positions: {@code 0.weight}, {@code 2.bias}. */
+/**
+ * Modules applied one after another, registered under their positions: {@code 0.weight},
+ * {@code 2.bias}; a module's unnamed output is named by its position too, {@code 1.out}.
+ */
 public final class Sequential extends Module {
   private final List<Module> layers = new ArrayList<>();
 
@@ -25,7 +28,13 @@ public final class Sequential extends Module {
   public Tensor forward(Tensor x) {
     Tensor y = x;
     for (Module m : layers) {
+      Tensor in = y;
       y = m.forward(y);
+      // An unnamed result (an activation's) is named by position as a Linear names its own, "1.out":
+      // graphs and errors then say which layer it came from.
+      if (y != in && y.name() == null) {
+        y.named(m.path() + ".out");
+      }
     }
     return y;
   }

@@ -145,7 +145,7 @@ class TrainerTest {
     assertTrue(e.getMessage().contains(e.culprit()), e.getMessage());
     // The product in the second layer overflows first: its input (layer 0's output) times a huge weight.
     assertEquals("1.matmul", e.culprit());
-    assertTrue(e.getMessage().contains("matmul of [0.out, <transpose>]"), e.getMessage());
+    assertTrue(e.getMessage().contains("matmulNT of [0.out, 1.weight]"), e.getMessage());
 
     // One neuron with the same step size converges.
     Linear one = new Linear(1, 1);

@@ -42,11 +42,14 @@ import java.util.TreeSet;
  *   <li>Roles by shape and colour: parameters as orange 3-D boxes, inputs as blue boxes, constants
  *       as grey notes, ops as white rounded boxes, the output as a green double box.
  *   <li>Values in full up to {@link DotOptions#valueLimit()} elements, otherwise Format's summary
- *       (min, mean, max, norm). Gradients the same way; a node no pass has reached says "grad not
- *       computed" (never 0), and a node that needs no gradient says "grad not required".
- *   <li>The gradient cell is coloured by magnitude on a log scale ({@link GradientColours}). A node
- *       holding NaN or an infinity, in its value or its gradient, gets a thick red border and a red
- *       row saying which.
+ *       (min, mean, max, norm); a small matrix one row per line, a column on one line. Gradients
+ *       the same way; a node no pass has reached says "grad not computed" (never 0), and a node
+ *       that needs no gradient says "grad not required".
+ *   <li>The gradient cell is coloured by magnitude on a log scale ({@link GradientColours}); a
+ *       gradient of exactly 0 is grey and one with NaN or an infinity black, off the scale. A
+ *       gradient with some exact zeros (dead units) has a grey row counting them. A node holding
+ *       NaN or an infinity, in its value or its gradient, gets a thick red border and a red row
+ *       saying which.
  *   <li>Edges go from an input to the op that uses it (the forward direction). With edge labels,
  *       each carries the contribution it sent back ({@link EdgeContributions}); the labels on the
  *       edges leaving a node add up to that node's gradient.
@@ -277,14 +280,27 @@ public final class DotExporter {
     double[] g = t.grad().data();
     StringBuilder row = new StringBuilder("<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"");
     String text = lines("grad ", g, t.shapeRef());
-    if (colours != null && coloured) {
-      double m = GradientColours.magnitude(g);
-      row.append(" BGCOLOR=\"").append(colours.fill(m)).append("\"><FONT COLOR=\"")
-          .append(colours.text(m)).append("\">").append(text).append("</FONT>");
+    int zeros = 0;
+    for (double v : g) {
+      zeros += v == 0 ? 1 : 0;
+    }
+    if (zeros == g.length) {
+      text += escape(g.length == 1 ? " (exactly)" : " (all exactly)");
+    }
+    boolean paint = colours != null && coloured;
+    if (paint) {
+      row.append(" BGCOLOR=\"").append(colours.fill(g)).append("\"><FONT COLOR=\"")
+          .append(colours.text(g)).append("\">").append(text).append("</FONT>");
     } else {
       row.append(">").append(text);
     }
-    return row.append("</TD></TR>").toString();
+    row.append("</TD></TR>");
+    if (zeros > 0 && zeros < g.length) {
+      // Dead units are exact zeros among live gradients, which the colour (the largest) hides.
+      row.append("<TR><TD ALIGN=\"LEFT\"").append(paint ? " BGCOLOR=\"" + GradientColours.ZERO + "\"" : "")
+          .append(">").append(escape(zeros + " of " + g.length + " exactly 0")).append("</TD></TR>");
+    }
+    return row.toString();
   }
 
   /** "NaN in value, Inf in grad"-style warning, or null when everything is finite. */
@@ -322,10 +338,15 @@ public final class DotExporter {
   }
 
   /**
-   * {@code prefix} and the values, escaped: a small matrix one row per line, anything else on one
-   * line through {@link Format#values}.
+   * {@code prefix} and the values, escaped: a small matrix one row per line, a column on one line
+   * ({@code [10×1] [0.1, 0.2, …]}), anything else on one line through {@link Format#values}.
    */
   private String lines(String prefix, double[] data, int[] shape) {
+    if (shape.length == 2 && shape[1] == 1 && shape[0] > 1) {
+      // A column, one number per line, would be as tall as it is long: one line, shape first.
+      return escape(prefix + "[" + shape[0] + "\u00d71] " + Format.values(data, new int[] {shape[0]},
+          options.valueLimit()));
+    }
     if (shape.length != 2 || data.length > options.valueLimit() || shape[0] < 2) {
       return escape(prefix + Format.values(data, shape, options.valueLimit()));
     }

@@ -3,12 +3,7 @@ package io.github.chainrule.viz.plot;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.chainrule.autodiff.Format;
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.util.Arrays;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * "How the curve is built": a one-input, one-output network with one hidden ReLU layer,
@@ -17,7 +12,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * whose kinks sit exactly at those points.
  *
  * <pre>{@code
- * XYChart chart = new ReluCurve(a, b, w, c).chart("How the curve is built", -3, 3);
+ * Chart chart = new ReluCurve(a, b, w, c).chart("How the curve is built", -3, 3);
  * }</pre>
  */
 public final class ReluCurve {
@@ -98,17 +93,17 @@ public final class ReluCurve {
    * The chart: each unit's relu(aᵢx + bᵢ) dashed, the same times wᵢ solid in the same colour, their
    * sum plus c thick and black, and a dotted vertical line with a marker at every kink in range.
    */
-  public XYChart chart(String title, double xMin, double xMax) {
+  public Chart chart(String title, double xMin, double xMax) {
     checkArgument(xMin < xMax && Double.isFinite(xMin) && Double.isFinite(xMax),
         "relu curve: need a finite range xMin < xMax, got [%s, %s]", xMin, xMax);
     // The curves are piecewise linear: the ends and the kinks draw them exactly, and dashes stay visible.
     double[] xs = grid(xMin, xMax, 2);
-    XYChart chart = Plots.chart(title, "x", "y");
+    Chart chart = new Chart(title, "x", "y");
     double yMin = Double.POSITIVE_INFINITY;
     double yMax = Double.NEGATIVE_INFINITY;
     double[] kinkOf = kinkOfUnit();
     for (int i = 0; i < a.length; i++) {
-      Color colour = Plots.PALETTE[i % Plots.PALETTE.length];
+      String colour = Chart.PALETTE.get(i % Chart.PALETTE.size());
       double[] hinge = new double[xs.length];
       double[] scaled = new double[xs.length];
       for (int p = 0; p < xs.length; p++) {
@@ -119,9 +114,8 @@ public final class ReluCurve {
       }
       String unit = "h" + (i + 1);
       String kink = Double.isFinite(kinkOf[i]) ? ", kink at " + number(kinkOf[i]) : "";
-      line(chart, unit + " = relu(" + affine(a[i], b[i]) + ")" + kink, xs, hinge, colour,
-          Plots.dashed(1.5f));
-      line(chart, number(w[i]) + " \u00b7 " + unit, xs, scaled, colour, new BasicStroke(1.5f));
+      line(chart, unit + " = relu(" + affine(a[i], b[i]) + ")" + kink, xs, hinge, colour, 1.5).dashed();
+      line(chart, number(w[i]) + " \u00b7 " + unit, xs, scaled, colour, 1.5);
     }
     double[] f = new double[xs.length];
     for (int p = 0; p < xs.length; p++) {
@@ -129,31 +123,22 @@ public final class ReluCurve {
       yMin = Math.min(yMin, f[p]);
       yMax = Math.max(yMax, f[p]);
     }
-    line(chart, "f(x) = sum " + (c < 0 ? "- " + number(-c) : "+ " + number(c)), xs, f, Color.BLACK, new BasicStroke(3.5f));
+    line(chart, "f(x) = sum " + (c < 0 ? "- " + number(-c) : "+ " + number(c)), xs, f, "black", 3.5);
     double[] inRange = Arrays.stream(kinks()).filter(k -> k >= xMin && k <= xMax).toArray();
     if (inRange.length > 0) {
       double pad = (yMax - yMin) * 0.05 + 1e-12;
       for (int k = 0; k < inRange.length; k++) {
-        XYSeries v = line(chart, "kink line " + (k + 1), new double[] {inRange[k], inRange[k]},
-            new double[] {yMin - pad, yMax + pad}, Color.GRAY, Plots.dotted(1f));
-        v.setShowInLegend(false);
+        line(chart, "kink line " + (k + 1), new double[] {inRange[k], inRange[k]},
+            new double[] {yMin - pad, yMax + pad}, "gray", 1).dotted().inLegend(false);
       }
       double[] fk = Arrays.stream(inRange).map(this::output).toArray();
-      XYSeries marks = chart.addSeries("kinks at x = -b/a", inRange, fk);
-      marks.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      marks.setMarker(SeriesMarkers.DIAMOND);
-      marks.setMarkerColor(Color.BLACK);
+      chart.points("kinks at x = -b/a", inRange, fk).colour("black");
     }
     return chart;
   }
 
-  private static XYSeries line(XYChart chart, String name, double[] x, double[] y, Color colour, BasicStroke stroke) {
-    XYSeries s = chart.addSeries(name, x, y);
-    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-    s.setMarker(SeriesMarkers.NONE);
-    s.setLineColor(colour);
-    s.setLineStyle(stroke);
-    return s;
+  private static Chart.Series line(Chart chart, String name, double[] x, double[] y, String colour, double width) {
+    return chart.line(name, x, y).colour(colour).width(width).markers(false);
   }
 
   private static String number(double v) {

@@ -9,7 +9,7 @@ import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.viz.dot.DotExporter;
 import io.github.chainrule.viz.dot.DotOptions;
 import io.github.chainrule.viz.dot.GradientColours;
-import io.github.chainrule.viz.plot.ChartFiles;
+import io.github.chainrule.viz.plot.Chart;
 import io.github.chainrule.viz.render.Graphviz;
 import io.github.chainrule.viz.render.GraphvizException;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
  * One self-contained HTML file about a model: its graph as inline SVG, plots, and tables of
@@ -37,9 +36,8 @@ import org.knowm.xchart.internal.chartpart.Chart;
  *     .write(Path.of("report.html"));
  * }</pre>
  *
- * Sections appear in the order they are added. Plots are embedded as images in {@code data:} URIs
- * (PNG, or SVG with {@link #withVectorPlots}; as images, a plot's internal ids stay apart from the
- * page's); graphs are inlined as SVG elements with their ids prefixed per graph. Graphs need Graphviz ({@link Graphviz#onPath()}).
+ * Sections appear in the order they are added. Plots are embedded as SVG images in {@code data:}
+ * URIs; graphs are inlined as SVG elements with their ids prefixed per graph. Graphs need Graphviz ({@link Graphviz#onPath()}).
  */
 public final class HtmlReport {
   private static final Pattern XML_PROLOG = Pattern.compile("<\\?xml[^>]*\\?>\\s*");
@@ -52,7 +50,6 @@ public final class HtmlReport {
   private Graphviz graphviz;
   private int graphs;
   private int valueLimit = 12;
-  private boolean vectorPlots;
 
   private HtmlReport(String title) {
     this.title = checkNotNull(title, "report: title is null");
@@ -114,22 +111,12 @@ public final class HtmlReport {
     return this;
   }
 
-  /**
-   * Embed plots as SVG (sharp at any zoom, but XChart draws text as outlines, so about 400 kB a plot)
-   * instead of PNG (about 40 kB a plot), the default.
-   */
-  public HtmlReport withVectorPlots(boolean on) {
-    this.vectorPlots = on;
-    return this;
-  }
-
-  /** A plot, embedded as a PNG image, or an SVG one with {@link #withVectorPlots}. */
-  public HtmlReport plot(String heading, Chart<?, ?> chart) throws IOException {
-    String data = vectorPlots
-        ? "data:image/svg+xml;base64," + Base64.getEncoder().encodeToString(ChartFiles.svg(chart).getBytes(StandardCharsets.UTF_8))
-        : "data:image/png;base64," + Base64.getEncoder().encodeToString(ChartFiles.png(chart));
+  /** A chart, embedded as an SVG image (as an image, its ids stay apart from the page's). */
+  public HtmlReport plot(String heading, Chart chart) {
+    String data = "data:image/svg+xml;base64,"
+        + Base64.getEncoder().encodeToString(chart.svg().getBytes(StandardCharsets.UTF_8));
     sections.add("<section class=\"plot\">\n<h2>" + escape(heading) + "</h2>\n<figure><img alt=\"" + escape(heading)
-        + "\" width=\"" + chart.getWidth() + "\" height=\"" + chart.getHeight()
+        + "\" width=\"" + chart.width() + "\" height=\"" + chart.height()
         + "\" src=\"" + data + "\"></figure>\n</section>");
     return this;
   }
@@ -161,8 +148,8 @@ public final class HtmlReport {
         double[] g = t.grad().data();
         double m = GradientColours.magnitude(g);
         sb.append("<td class=\"values\">").append(escape(Format.values(g, t.shapeRef(), valueLimit)))
-            .append("</td><td class=\"magnitude\" style=\"background:").append(COLOURS.fill(m)).append(";color:")
-            .append(COLOURS.text(m)).append("\">").append(escape(Format.number(m))).append("</td>");
+            .append("</td><td class=\"magnitude\" style=\"background:").append(COLOURS.fill(g)).append(";color:")
+            .append(COLOURS.text(g)).append("\">").append(escape(Format.number(m))).append("</td>");
       } else {
         String why = t.needsGrad() ? "not computed" : "not required";
         sb.append("<td class=\"missing\">").append(why).append("</td><td class=\"missing\">&#x2014;</td>");
@@ -249,6 +236,9 @@ public final class HtmlReport {
       sb.append("<td style=\"background:").append(COLOURS.fill(m)).append(";color:").append(COLOURS.text(m))
           .append("\">1e").append(exp).append("</td>");
     }
+    sb.append("<td style=\"background:").append(GradientColours.ZERO).append(";color:#000000\">exactly 0</td>")
+        .append("<td style=\"background:").append(GradientColours.NON_FINITE)
+        .append(";color:#ffffff\">NaN or Inf</td>");
     return sb.append("</tr></table>\n").toString();
   }
 

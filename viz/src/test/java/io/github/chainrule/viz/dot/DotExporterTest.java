@@ -3,6 +3,7 @@ package io.github.chainrule.viz.dot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,14 +138,57 @@ class DotExporterTest {
   @Test
   void gradientColoursGrowFromBlueToRedWithMagnitude() {
     GradientColours c = new GradientColours(1e-6, 1e3);
-    assertEquals("#3b4cc0", c.fill(0));
     assertEquals("#3b4cc0", c.fill(1e-9));
+    assertEquals("#3b4cc0", c.fill(Double.MIN_VALUE));
     assertEquals("#b40426", c.fill(1e6));
     assertEquals(0.5, c.position(Math.pow(10, -1.5)), 1e-12);
     assertEquals("#f2f2f2", c.fill(Math.pow(10, -1.5)));
     assertTrue(c.position(1e-3) < c.position(1e-2) && c.position(1e-2) < c.position(10));
     assertEquals(7.0, GradientColours.magnitude(new double[] {1, -7, Double.NaN, Double.POSITIVE_INFINITY}));
     assertThrows(IllegalArgumentException.class, () -> new GradientColours(0, 1));
+  }
+
+  @Test
+  void exactZerosAndNonFiniteGradientsAreOffTheScale() {
+    GradientColours c = new GradientColours(1e-6, 1e3);
+    // A dead unit's 0 is not the blue of 1e-6: grey, dark text; NaN or Inf anywhere is black.
+    assertEquals(GradientColours.ZERO, c.fill(0));
+    assertEquals(GradientColours.ZERO, c.fill(new double[] {0, -0.0}));
+    assertEquals("#000000", c.text(0));
+    assertEquals(GradientColours.NON_FINITE, c.fill(new double[] {1, Double.NaN}));
+    assertEquals(GradientColours.NON_FINITE, c.fill(new double[] {0, Double.NEGATIVE_INFINITY}));
+    assertEquals("#ffffff", c.text(new double[] {Double.NaN}));
+    assertEquals(c.fill(2.0), c.fill(new double[] {0, -2, 1}));
+    for (String on : List.of(c.fill(1e-6), c.fill(1e-3), c.fill(1), c.fill(1e3))) {
+      assertNotEquals(GradientColours.ZERO, on);
+      assertNotEquals(GradientColours.NON_FINITE, on);
+    }
+
+    Tensor dead = Tensor.vector(-1, 2, -3).named("w").requiresGrad();
+    Tensor cut = Tensor.scalar(4).named("cut").requiresGrad();
+    Tensor loss = dead.relu().sum().add(cut.mul(0)).named("loss");
+    loss.backward();
+    String dot = DotExporter.toDot(loss);
+    String w = dot.lines().filter(l -> l.contains("<B>w</B>")).findFirst().orElseThrow();
+    assertTrue(w.contains("grad [0, 1, 0]</FONT></TD></TR><TR><TD ALIGN=\"LEFT\" BGCOLOR=\"#9e9e9e\">2 of 3 exactly 0"),
+        w);
+    String cutLine = dot.lines().filter(l -> l.contains("<B>cut</B>")).findFirst().orElseThrow();
+    assertTrue(cutLine.contains("BGCOLOR=\"#9e9e9e\"><FONT COLOR=\"#000000\">grad 0 (exactly)"), cutLine);
+  }
+
+  @Test
+  void aColumnIsOneLineWithItsShape() {
+    double[] v = new double[10];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i / 10.0;
+    }
+    Tensor column = Tensor.wrap(v, 10, 1).named("column").requiresGrad();
+    Tensor loss = column.sum().named("loss");
+    loss.backward();
+    String line = nodeLine(DotExporter.toDot(loss, DotOptions.defaults().withValueLimit(12)), "n0");
+    assertTrue(line.contains("value [10&#xD7;1] [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]"), line);
+    assertTrue(line.contains("grad [10&#xD7;1] [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"), line);
+    assertFalse(line.contains("<BR/>"), "no line breaks: " + line);
   }
 
   @Test

@@ -83,7 +83,7 @@ class HtmlReportTest {
     assertEquals(2, count(dom, "<section class=\"graph\" id=\"graph-\\d\">"));
     assertTrue(dom.matches("(?s).*<section class=\"graph\" id=\"graph-1\">.*?<svg[^>]*>.*?</svg>.*"), "inline SVG graph");
     assertTrue(dom.contains(">loss</text>") && dom.contains(">W1</text>"), "graph nodes drawn as SVG text");
-    assertEquals(5, count(dom, "<img [^>]*src=\"data:image/png;base64,"), "five plots embedded");
+    assertEquals(5, count(dom, "<img [^>]*src=\"data:image/svg\\+xml;base64,"), "five plots embedded");
     assertEquals(1, count(dom, "<table class=\"parameters\">"));
     for (String name : List.of("hidden.weight", "hidden.bias", "out.weight", "out.bias")) {
       assertTrue(dom.contains("<td class=\"name\">" + name + "</td>"), name + " has a row");

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.nn.train.History;
-import io.github.chainrule.app.gallery.Charts;
-import io.github.chainrule.viz.plot.ChartFiles;
+import io.github.chainrule.viz.plot.Chart;
 import io.github.chainrule.viz.plot.Plots;
 import io.github.chainrule.viz.render.GraphvizNotFoundException;
 import io.github.chainrule.viz.report.HtmlReport;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.XYChart;
 
 /** What {@code fit --report DIR} writes: the numbers first, then the pictures made from them. */
 final class FitFiles {
@@ -33,11 +31,9 @@ final class FitFiles {
     List<Path> files = new ArrayList<>();
     files.add(writeParams(dir, run, history, result));
     files.add(writeTrajectory(dir, run, history));
-    Map<String, XYChart> charts = charts(run, history);
-    for (Map.Entry<String, XYChart> c : charts.entrySet()) {
-      Path png = dir.resolve(c.getKey() + ".png");
-      Files.write(png, ChartFiles.png(c.getValue()));
-      files.add(png);
+    Map<String, Chart> charts = charts(run, history);
+    for (Map.Entry<String, Chart> c : charts.entrySet()) {
+      files.add(Files.writeString(dir.resolve(c.getKey() + ".svg"), c.getValue().svg(), StandardCharsets.UTF_8));
     }
     files.add(writeReport(dir, run, history, result, charts));
     return files;
@@ -115,8 +111,8 @@ final class FitFiles {
   }
 
   /** Loss, parameter and gradient trajectories, and the model against the data when it has one input. */
-  static Map<String, XYChart> charts(FitRun run, History history) {
-    Map<String, XYChart> charts = new LinkedHashMap<>();
+  static Map<String, Chart> charts(FitRun run, History history) {
+    Map<String, Chart> charts = new LinkedHashMap<>();
     double[] losses = history.stepLosses();
     if (losses.length == 0) {
       return charts;
@@ -125,51 +121,23 @@ final class FitFiles {
     for (double l : losses) {
       positive &= l > 0;
     }
-    Map<String, double[]> loss = Map.of(run.lossName, losses);
-    charts.put("loss", thin(Plots.lossCurves("Loss per step (" + run.lossName + ")", thinned(loss), positive), loss));
+    charts.put("loss", Plots.lossCurves("Loss per step (" + run.lossName + ")", Map.of(run.lossName, losses), positive));
     Map<String, double[]> values = new LinkedHashMap<>();
     Map<String, double[]> grads = new LinkedHashMap<>();
     for (String n : run.parameterNames()) {
       values.put(n, history.valueSeries(n));
       grads.put(n, history.gradientSeries(n));
     }
-    List<XYChart> both = Plots.parameterAndGradientTrajectories(thinned(values), thinned(grads));
-    charts.put("parameters", thin(both.get(0), values));
-    charts.put("gradients", thin(both.get(1), grads));
+    List<Chart> both = Plots.parameterAndGradientTrajectories(values, grads);
+    charts.put("parameters", both.get(0));
+    charts.put("gradients", both.get(1));
     if (run.model.inputNames().size() == 1) {
       charts.put("fit", dataVsFit(run));
     }
     return charts;
   }
 
-  /*
-   * A chart of a long run draws at most about MAX_POINTS points per series: drawing every one of
-   * 100,000 steps took a minute and shows nothing more (see Charts.keep); the series are then given
-   * their true step numbers.
-   */
-  private static final int MAX_POINTS = 2000;
-
-  private static Map<String, double[]> thinned(Map<String, double[]> series) {
-    Map<String, double[]> out = new LinkedHashMap<>();
-    series.forEach((name, y) -> out.put(name, Charts.pick(y, Charts.keep(y, MAX_POINTS))));
-    return out;
-  }
-
-  private static XYChart thin(XYChart chart, Map<String, double[]> series) {
-    series.forEach((name, y) -> {
-      int[] kept = Charts.keep(y, MAX_POINTS);
-      if (kept.length < y.length) {
-        double[] steps = new double[kept.length];
-        for (int i = 0; i < kept.length; i++) {
-          steps[i] = kept[i];
-        }
-        chart.updateXYSeries(name, steps, Charts.pick(y, kept), null);
-      }
-    });
-    return chart;
-  }
-
-  private static XYChart dataVsFit(FitRun run) {
+  private static Chart dataVsFit(FitRun run) {
     String input = run.model.inputNames().get(0);
     int column = run.dataset.inputNames().indexOf(input);
     int width = run.dataset.inputNames().size();
@@ -194,10 +162,8 @@ final class FitFiles {
     try (var scope = Tensor.noGrad()) {
       gridY = run.model.forward(Tensor.wrap(grid, CURVE_POINTS, width)).toArray();
     }
-    XYChart chart = Plots.dataVsPrediction(run.target + " against " + input + ": data and the fitted model", x, y, gridX, gridY);
-    chart.setXAxisTitle(input);
-    chart.setYAxisTitle(run.target);
-    return chart;
+    return Plots.dataVsPrediction(run.target + " against " + input + ": data and the fitted model", x, y, gridX, gridY)
+        .xTitle(input).yTitle(run.target);
   }
 
   /** What a long run's record holds, for the report and the terminal. */
@@ -208,7 +174,7 @@ final class FitFiles {
   }
 
   /** DIR/index.html: settings, final numbers, plots, the graph of the final loss, the parameter table. */
-  static Path writeReport(Path dir, FitRun run, History history, FitRun.Result result, Map<String, XYChart> charts)
+  static Path writeReport(Path dir, FitRun run, History history, FitRun.Result result, Map<String, Chart> charts)
       throws IOException {
     HtmlReport report = HtmlReport.titled("chainrule fit: " + run.target + " ~ " + run.model.expression().source());
     report.paragraph(run.describe().replace('\n', ' '));
@@ -224,7 +190,7 @@ final class FitFiles {
     }
     Map<String, String> headings = Map.of("loss", "Loss per step", "parameters", "Parameters per step",
         "gradients", "Gradients per step", "fit", "Data and the fitted model");
-    for (Map.Entry<String, XYChart> c : charts.entrySet()) {
+    for (Map.Entry<String, Chart> c : charts.entrySet()) {
       report.plot(headings.getOrDefault(c.getKey(), c.getKey()), c.getValue());
     }
     try {

@@ -308,7 +308,7 @@ final class LinearStack implements Demo {
         + "stops. The gradient-history check flags step " + gh.firstExplodingStep() + " as the first whose total "
         + "gradient norm exceeds 10 times the first steps' median (" + num(gh.baseline()) + "). The trainer said: "
         + stacked.error());
-    // log10 on a linear axis: a log axis spanning 300 decades labels every one of them.
+    // log10 on a linear axis: the orders of magnitude read off directly, and the steep climb shows as a line.
     page.report().plot("Stacked: weights per step, as log10 |value|", Charts.perStep(
         "Stacked linear neurons: log10 |a|, |b|, |c|, |d| per step", "log10 |value|", log10Abs(v), false));
     page.report().plot("Stacked: gradients and loss per step, as log10", Charts.perStep(
@@ -363,11 +363,13 @@ final class LinearStack implements Demo {
         + ", b = " + num(slow.finalValue("b")) + ". One learning rate cannot suit a and b at once: their gradients "
         + "differ by the size of x.");
     Map<String, double[]> loss = new LinkedHashMap<>();
+    Map<String, double[]> steadyLoss = new LinkedHashMap<>();
     Map<String, double[]> b = new LinkedHashMap<>();
     for (Run r : sweep) {
       loss.put(r.label(), r.history().epochLosses());
       if (r.divergedAt() < 0) {
-        // The diverged run reaches 1e152: on a shared linear axis it would flatten the others.
+        // The diverged run reaches 1e152: on a shared axis it would flatten the others.
+        steadyLoss.put(r.label(), r.history().epochLosses());
         b.put("b, " + r.label(), r.values().get("b"));
         b.put("a, " + r.label(), r.values().get("a"));
       }
@@ -375,6 +377,9 @@ final class LinearStack implements Demo {
     page.report().plot("Sweep: loss per epoch", Charts.perIndex(
         "One neuron: mean loss per epoch by learning rate", "epoch", "mean loss over the epoch's 29 steps", loss,
         true));
+    page.report().plot("Sweep: loss per epoch of the runs that did not diverge", Charts.perIndex(
+        "One neuron: mean loss per epoch, the runs that did not diverge", "epoch",
+        "mean loss over the epoch's 29 steps", steadyLoss, true));
     page.report().plot("Sweep: a and b per step", Charts.perStep(
         "One neuron: a and b per step (the runs that did not diverge)", "value", b, false));
   }

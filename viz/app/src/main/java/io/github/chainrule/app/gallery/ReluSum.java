@@ -8,6 +8,7 @@ import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.nn.module.Module;
 import io.github.chainrule.nn.optim.Sgd;
 import io.github.chainrule.viz.dot.DotOptions;
+import io.github.chainrule.viz.plot.Chart;
 import io.github.chainrule.viz.plot.Plots;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.knowm.xchart.XYChart;
 
 /**
  * Seed 001's experiment as its notebook ran it: a wiggly target, y = cos(2x + 20x²) + 0.1·noise on
@@ -358,6 +358,13 @@ final class ReluSum implements Demo {
         "MSE (log scale)", t.steps(), Pages.series("train", t.trainMse(), "test", t.testMse(),
             "w only (a, b fixed), train", fixed.trainMse(), "linear regression, train", flatTrain,
             "linear regression, test", flatTest), true));
+    // The first record (step 0) is hundreds of times the rest: from the next one on, the result shows.
+    int n = t.steps().length;
+    page.report().plot("MSE from step 1,000 on", Charts.lines("Train and test MSE from step 1,000 on", "step", "MSE",
+        Arrays.copyOfRange(t.steps(), 1, n), Pages.series("train", Arrays.copyOfRange(t.trainMse(), 1, n), "test",
+            Arrays.copyOfRange(t.testMse(), 1, n), "w only (a, b fixed), train",
+            Arrays.copyOfRange(fixed.trainMse(), 1, n), "linear regression, train", Arrays.copyOfRange(flatTrain, 1, n),
+            "linear regression, test", Arrays.copyOfRange(flatTest, 1, n)), false));
     page.graph("One SGD step's graph: the error of one training point", "step-graph", stepGraph(s, t.end()),
         DotOptions.defaults().withValueLimit(4));
     page.csv("mse.csv", "train and test MSE every 1,000 steps, and the same with w alone trained",
@@ -387,19 +394,19 @@ final class ReluSum implements Demo {
    * Each unit's kink −b/a where it started (x) and how far training moved it (y), so it ended at
    * x + y: moves of a tenth are invisible on a plot of end against start, whose points hug the diagonal.
    */
-  private static XYChart kinkChart(Training t) {
+  private static Chart kinkChart(Training t) {
     double[] k0 = t.start().kinks();
     double[] k1 = t.end().kinks();
     double[] moved = new double[k0.length];
     for (int i = 0; i < k0.length; i++) {
       moved[i] = k1[i] - k0[i];
     }
-    XYChart chart = Charts.empty("Kink of each unit, x = -b/a: where it started, and how far 110,000 steps moved it",
-        "kink at the start", "kink after training minus kink at the start", false);
+    Chart chart = new Chart("Kink of each unit, x = -b/a: where it started, and how far 110,000 steps moved it",
+        "kink at the start", "kink after training minus kink at the start");
     double lo = Math.min(-1, Arrays.stream(k0).min().orElse(-1));
     double hi = Math.max(1, Arrays.stream(k0).max().orElse(1));
-    Charts.line(chart, "did not move", new double[] {lo, hi}, new double[] {0, 0}, false);
-    Charts.points(chart, "units", k0, moved);
+    chart.line("did not move", new double[] {lo, hi}, new double[] {0, 0}).dashed();
+    chart.points("units", k0, moved);
     return chart;
   }
 

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.chainrule.viz.plot.TickLabels;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +18,7 @@ import java.util.regex.Pattern;
 /** Checks shared by the demo tests: the page, the files it links to, and reading key numbers. */
 final class Reports {
   private static final Pattern LINK = Pattern.compile("<a href=\"([^\"]+)\"");
-  private static final Pattern IMAGE = Pattern.compile("<img [^>]*src=\"data:image/png;base64,");
+  private static final Pattern IMAGE = Pattern.compile("<img alt=\"([^\"]*)\"[^>]*src=\"data:image/svg\\+xml;base64,([^\"]+)\"");
 
   private Reports() {}
 
@@ -28,6 +31,7 @@ final class Reports {
     String html = Files.readString(result.report());
     assertTrue(html.startsWith("<!DOCTYPE html>") && html.endsWith("</html>\n"), "a whole page");
     assertTrue(count(IMAGE, html) >= plots, "expected at least " + plots + " plots, found " + count(IMAGE, html));
+    assertChartsReadable(html);
     assertTrue(html.contains("<section class=\"graph\"") || html.contains(".dot; render it with"),
         "a graph, or where to find it without Graphviz");
     List<String> links = new ArrayList<>();
@@ -45,6 +49,15 @@ final class Reports {
     }
     assertFalse(result.summary().isEmpty(), "a summary for the terminal");
     return links;
+  }
+
+  /** Every chart embedded in the page has round tick labels that keep apart. */
+  static void assertChartsReadable(String html) {
+    Matcher m = IMAGE.matcher(html);
+    while (m.find()) {
+      String svg = new String(Base64.getDecoder().decode(m.group(2)), StandardCharsets.UTF_8);
+      assertEquals(List.of(), TickLabels.problems(svg), "chart '" + m.group(1) + "'");
+    }
   }
 
   static double key(DemoResult r, String name) {

@@ -1,4 +1,4 @@
-package io.github.chainrule.app.gallery;
+package io.github.chainrule.viz.plot;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,12 +8,12 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Which points of a long series the charts draw (the gallery's and fit's). */
-class ChartsTest {
+/** Which points of a long series a chart draws. */
+class ChartTest {
 
   @Test
   void aShortRunIsDrawnWhole() {
-    assertArrayEquals(new int[] {0, 1, 2, 3}, Charts.keep(new double[] {5, 1, 4, 2}, 2000));
+    assertArrayEquals(new int[] {0, 1, 2, 3}, Chart.keep(new double[] {5, 1, 4, 2}, 2000));
   }
 
   @Test
@@ -25,7 +25,7 @@ class ChartsTest {
     }
     y[77_777] = 50;    // one spike, as a diverging step would make
     y[12_345] = -50;
-    int[] kept = Charts.keep(y, 2000);
+    int[] kept = Chart.keep(y, 2000);
     assertTrue(kept.length <= 2002, "at most about 2000 points, got " + kept.length);
     for (int i = 1; i < kept.length; i++) {
       assertTrue(kept[i] > kept[i - 1], "increasing steps at " + i);
