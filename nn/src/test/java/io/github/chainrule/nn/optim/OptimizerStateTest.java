@@ -22,9 +22,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** State per parameter by name, saved and restored; parameter groups; updates that allocate nothing. */
-class OptimizerStateTest {
+public class OptimizerStateTest {
   /** Every optimiser and the options that give it state to keep. */
-  static Stream<Arguments> optimizers() {
+  public static Stream<Arguments> optimizers() {
     return Stream.of(
         Arguments.of("sgd", (Function<Module, Optimizer>) m -> Sgd.builder(0.05).weightDecay(0.01).build(m)),
         Arguments.of("momentum", (Function<Module, Optimizer>) m -> Sgd.builder(0.05).momentum(0.9).dampening(0.1).build(m)),
