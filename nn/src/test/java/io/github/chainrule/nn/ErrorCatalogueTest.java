@@ -136,10 +136,10 @@ class ErrorCatalogueTest {
   @Test
   void optimiserWithABadLearningRateOrHyperparameter() {
     Module m = new Linear(2, 1);
-    badArgument(() -> Sgd.of(m, -0.1), "Sgd", "learning rate", "-0.1");
-    badArgument(() -> Sgd.of(m, Double.NaN), "Sgd", "learning rate", "NaN");
+    badArgument(() -> Sgd.of(m, -0.1), "SGD", "learning rate", "-0.1");
+    badArgument(() -> Sgd.of(m, Double.NaN), "SGD", "learning rate", "NaN");
     badArgument(() -> Adam.builder(0.01).betas(1.0, 0.999).build(m), "Adam", "beta1", "1.0");
-    badArgument(() -> Sgd.builder(0.1).build(List.of()), "Sgd", "no parameters");
+    badArgument(() -> Sgd.builder(0.1).build(List.of()), "SGD", "no parameters");
   }
 
   @Test
@@ -148,7 +148,7 @@ class ErrorCatalogueTest {
     Sgd sgd = Sgd.of(m, 0.1);
     double[] before = m.parameter("0.weight").data().clone();
     // backward() was forgotten: nothing would change, silently, so the step says so instead.
-    names(IllegalStateException.class, sgd::step, "Sgd", "step", "none of the 4 parameters", "0.weight", "backward()");
+    names(IllegalStateException.class, sgd::step, "SGD", "step", "none of the 4 parameters", "0.weight", "backward()");
     assertArrayEquals(before, m.parameter("0.weight").data());
     // A parameter the loss does not reach is skipped, as in PyTorch: only some without a gradient is fine.
     m.forward(Tensor.zeros(1, 2)).sum().backward();

@@ -1,5 +1,6 @@
 package io.github.chainrule.autodiff.expr;
 
+import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import java.util.Arrays;
 import java.util.Locale;
@@ -24,7 +25,13 @@ public enum Builtin {
   /** Elementwise maximum, {@link Tensor#maximum(Tensor)}. */
   MAX("max", 2),
   /** Elementwise minimum, {@link Tensor#minimum(Tensor)}. */
-  MIN("min", 2);
+  MIN("min", 2),
+  /** The sum of every element, a scalar: {@link Tensor#sum()}. */
+  SUM("sum", 1),
+  /** The mean of every element, a scalar: {@link Tensor#mean()}. */
+  MEAN("mean", 1),
+  /** A matrix with its last two axes swapped, {@link Tensor#transpose()}; refuses scalars and vectors. */
+  TRANSPOSE("transpose", 1);
 
   private final String text;
   private final int arity;
@@ -58,8 +65,25 @@ public enum Builtin {
       case SOFTPLUS: return args[0].softplus();
       case MAX: return args[0].maximum(args[1]);
       case MIN: return args[0].minimum(args[1]);
+      case SUM: return args[0].sum();
+      case MEAN: return args[0].mean();
+      case TRANSPOSE: return transpose(args[0]);
       default: throw new AssertionError(this);
     }
+  }
+
+  /**
+   * Tensor.transpose returns a scalar or vector as it is, which here would rename the operand after
+   * the call; more to the point, a user transposing a vector usually expects a row or a column, and
+   * matmul already reads a vector as the one it needs.
+   */
+  private static Tensor transpose(Tensor x) {
+    if (x.rank() < 2) {
+      throw new IllegalArgumentException("transpose: shape " + Shape.format(x.shapeRef()) + " (" + x.label()
+          + ") has " + (x.rank() == 0 ? "no axes" : "one axis") + "; transpose swaps the last two axes of a matrix"
+          + (x.rank() == 1 ? ", and '@' already reads a vector as a row on its left and as a column on its right" : ""));
+    }
+    return x.transpose();
   }
 
   /** The function written {@code text} (exact, lower case), if there is one. */

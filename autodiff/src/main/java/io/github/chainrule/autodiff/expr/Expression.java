@@ -31,11 +31,19 @@ import java.util.TreeSet;
  * }</pre>
  *
  * <h2>Syntax</h2>
- * {@code + - * / ^}, unary minus, parentheses, numbers ({@code 2}, {@code 2.}, {@code .5},
+ * {@code + - * / @ ^}, unary minus, parentheses, numbers ({@code 2}, {@code 2.}, {@code .5},
  * {@code 1e-4}), names and the functions of {@link Builtin} (relu, sigmoid, tanh, exp, log, sqrt, abs,
- * sin, cos, softplus, and the elementwise max(a, b), min(a, b)). Precedence is that of mathematics:
+ * sin, cos, softplus, the elementwise max(a, b), min(a, b), the reductions sum(x) and mean(x) over
+ * every element, and transpose(W)). Precedence is that of mathematics:
  * {@code ^} binds tightest and is right-associative ({@code 2^3^2} is {@code 2^9}), then unary minus
- * ({@code -x^2} is {@code -(x^2)}), then {@code * /}, then {@code + -}, both left-associative.
+ * ({@code -x^2} is {@code -(x^2)}), then {@code * / @}, then {@code + -}, both left-associative.
+ *
+ * <p>{@code @} is the matrix product with NumPy's rules ({@link Tensor#matmul}), at the precedence
+ * of {@code *} as in Python: {@code W @ x + b} is {@code (W @ x) + b}. A vector on its left acts as a
+ * row, on its right as a column, so {@code W @ x} with W [2, 3] and x [3] is a vector [2]. Both of
+ * its operands must involve a variable, since a number is a scalar. The transpose is written as a
+ * call, {@code transpose(W)}, not {@code W.T}: a {@code .} may be part of a name, so
+ * {@code layer.T} would be ambiguous.
  * The exponent of {@code ^} must be a constant because the graph has only constant powers
  * ({@link Tensor#pow(double)}); write {@code exp(y*log(x))} for a variable one.
  *
@@ -189,6 +197,7 @@ public final class Expression {
         case SUB: return left.sub(right);
         case MUL: return left.mul(right);
         case DIV: return left.div(right);
+        case MATMUL: return left.matmul(right);
         default: throw new AssertionError(b.op());
       }
     }

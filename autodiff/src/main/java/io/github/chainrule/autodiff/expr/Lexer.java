@@ -12,7 +12,7 @@ import java.util.Locale;
  * a leading minus is the unary operator.
  */
 final class Lexer {
-  enum Kind { NUMBER, NAME, PLUS, MINUS, STAR, SLASH, CARET, LPAREN, RPAREN, COMMA, END }
+  enum Kind { NUMBER, NAME, PLUS, MINUS, STAR, SLASH, AT, CARET, LPAREN, RPAREN, COMMA, END }
 
   /** A token and where it is: {@code start} inclusive, {@code end} exclusive, as char indices. */
   static final class Token {
@@ -143,6 +143,7 @@ final class Lexer {
       case '-': return Kind.MINUS;
       case '*': return Kind.STAR;
       case '/': return Kind.SLASH;
+      case '@': return Kind.AT;
       case '^': return Kind.CARET;
       case '(': return Kind.LPAREN;
       case ')': return Kind.RPAREN;

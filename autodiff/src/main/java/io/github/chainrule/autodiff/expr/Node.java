@@ -11,8 +11,8 @@ import java.util.Objects;
  * structure. Where a node came from in the source text is remembered for naming graph nodes but is
  * not part of equality, so {@code parse("a+b")} equals {@code parse("a + b")}.
  *
- * <p>{@code toString()} prints the canonical text, with just the parentheses the structure needs:
- * spaces around {@code +} and {@code -}, none around {@code * / ^}. Parsing it gives an equal tree.
+ * <p>{@link #toString()} prints the canonical text, with just the parentheses the structure needs:
+ * spaces around {@code +}, {@code -} and {@code @}, none around {@code * / ^}. Parsing it gives an equal tree.
  */
 public sealed interface Node permits Node.Literal, Node.Variable, Node.Negate, Node.Binary, Node.Call {
 
@@ -49,7 +49,10 @@ public sealed interface Node permits Node.Literal, Node.Variable, Node.Negate, N
 
   /** The binary operators, with their precedence: a higher one binds tighter. */
   enum Operator {
-    ADD("+", 1), SUB("-", 1), MUL("*", 2), DIV("/", 2), POW("^", 4);
+    ADD("+", 1), SUB("-", 1), MUL("*", 2), DIV("/", 2),
+    /** Matrix product, {@link io.github.chainrule.autodiff.Tensor#matmul}: with {@code * /}, as in Python. */
+    MATMUL("@", 2),
+    POW("^", 4);
 
     private final String symbol;
     private final int precedence;
@@ -228,6 +231,8 @@ public sealed interface Node permits Node.Literal, Node.Variable, Node.Negate, N
       this.right = checkNotNull(right);
       checkArgument(op != Operator.POW || right.isConstant(),
           "the exponent of '^' must be a constant, got %s", right);
+      checkArgument(op != Operator.MATMUL || !left.isConstant() && !right.isConstant(),
+          "an operand of '@' is a constant, which is a scalar, and matmul needs vectors or matrices: %s @ %s", left, right);
       this.depth = Math.max(left.depth(), right.depth()) + 1;
       this.start = start;
       this.end = end;

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <pre>
  * expression := term (('+' | '-') term)*
- * term       := unary (('*' | '/') unary)*
+ * term       := unary (('*' | '/' | '@') unary)*     '@' is the matrix product, as in Python
  * unary      := '-' unary | power
  * power      := primary ('^' unary)?          right-associative; -x^2 is -(x^2), 2^-1 is allowed
  * primary    := NUMBER | NAME | NAME '(' expression (',' expression)* ')' | '(' expression ')'
@@ -75,12 +75,25 @@ final class Parser {
 
   private Parsed term() {
     Parsed left = unary();
-    while (token.kind == Kind.STAR || token.kind == Kind.SLASH) {
+    while (token.kind == Kind.STAR || token.kind == Kind.SLASH || token.kind == Kind.AT) {
       Token op = advance();
       Parsed right = unary();
-      left = binary(op, op.kind == Kind.STAR ? Operator.MUL : Operator.DIV, left, right);
+      if (op.kind == Kind.AT) {
+        checkMatmulOperand(left, op);
+        checkMatmulOperand(right, op);
+      }
+      Operator operator = op.kind == Kind.STAR ? Operator.MUL : op.kind == Kind.SLASH ? Operator.DIV : Operator.MATMUL;
+      left = binary(op, operator, left, right);
     }
     return left;
+  }
+
+  /** A constant is a scalar wherever it appears, and no scalar is a valid operand of matmul: say so now, not at build time. */
+  private void checkMatmulOperand(Parsed operand, Token at) {
+    if (operand.node.isConstant()) {
+      throw new ParseException(src, operand.start, "'" + Lexer.abbreviate(src.substring(operand.start, operand.end))
+          + "' is a number, and '@' (matrix product) needs a vector or a matrix on each side; to scale, write '*'");
+    }
   }
 
   private Parsed unary() {
@@ -186,7 +199,7 @@ final class Parser {
       default:
         boolean juxtaposed = (previous.kind == Kind.NAME || previous.kind == Kind.NUMBER)
             && (token.kind == Kind.NAME || token.kind == Kind.NUMBER);
-        throw error(token, "unexpected " + token.describe() + ", expected an operator (+ - * / ^) or end of input"
+        throw error(token, "unexpected " + token.describe() + ", expected an operator (+ - * / @ ^) or end of input"
             + (juxtaposed ? "; to multiply write '" + Lexer.abbreviate(previous.text) + "*" + Lexer.abbreviate(token.text) + "'" : ""));
     }
   }

@@ -9,7 +9,8 @@ import io.github.chainrule.autodiff.expr.Node.Operator;
  * Canonical text for a tree, with the fewest parentheses that make it parse back to the same tree.
  * Left-associative operators keep parentheses on a right operand of equal precedence
  * ({@code a - (b - c)}, and also {@code a*(b*c)}, which is a different tree from {@code a*b*c});
- * {@code ^} is right-associative, so it needs them on its left instead ({@code (a^2)^3}).
+ * {@code ^} is right-associative, so it needs them on its left instead ({@code (a^2)^3}). Spaces go
+ * around {@code + - @}, none around {@code * / ^}: {@code W @ x + b}, {@code 2*x^2}.
  */
 final class Printer {
   private Printer() {}
@@ -34,7 +35,8 @@ final class Printer {
         operand(b.right(), b.right().precedence() < Node.NEGATE_PRECEDENCE, out);
       } else {
         operand(b.left(), b.left().precedence() < p, out);
-        out.append(p == 1 ? " " + b.op().symbol() + " " : b.op().symbol());
+        boolean spaced = p == 1 || b.op() == Operator.MATMUL;
+        out.append(spaced ? " " + b.op().symbol() + " " : b.op().symbol());
         operand(b.right(), b.right().precedence() <= p, out);
       }
     } else if (node instanceof Call) {

@@ -3,6 +3,7 @@ package io.github.chainrule.autodiff.expr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,9 +30,11 @@ import org.junit.jupiter.api.AfterAll;
  * ground with jqwik's random generators; this one finds what only coverage feedback reaches.
  *
  * <p>Every input must either be refused with a {@link ParseException} that carries a reason and a
- * caret, or parse to an expression that prints and re-parses to itself, builds a graph with scalar
- * and with broadcasting tensor bindings, evaluates to the same bits as the built graph, and
- * back-propagates a gradient of the right shape to every variable. Nothing else may happen: no
+ * caret, or parse to an expression that prints and re-parses to itself, and, bound to scalars, to
+ * broadcasting tensors and to matrices, either builds a graph of the shape {@link ExpectedShape}
+ * works out (evaluating to the same bits as the built graph for scalars) and back-propagates a
+ * gradient of the right shape to every variable, or is refused by the op whose shapes do not fit,
+ * with a message naming the sub-expression and the shapes. Nothing else may happen: no
  * other exception, and no input running longer than {@value #CASE_BOUND_SECONDS} s (a hang). The
  * bound is kept here rather than with JUnit's {@code @Timeout}, which Jazzer's fuzzing mode would apply
  * to the whole fuzzing run.
@@ -45,8 +49,10 @@ import org.junit.jupiter.api.AfterAll;
  * </pre>
  */
 class ExpressionFuzzTest {
-  /** Shapes that all broadcast together, so any parsed expression builds with them: [], [3], [2,1], [2,3]. */
-  private static final List<int[]> SHAPES = List.of(new int[0], new int[] {3}, new int[] {2, 1}, new int[] {2, 3});
+  /** Shapes that all broadcast together, so elementwise expressions build with them: [], [3], [2,1], [2,3]. */
+  private static final List<int[]> BROADCASTING = List.of(new int[0], new int[] {3}, new int[] {2, 1}, new int[] {2, 3});
+  /** Shapes for matrix products: [2,2], [2], a batch [3,2,2]. */
+  private static final List<int[]> MATRICES = List.of(new int[] {2, 2}, new int[] {2}, new int[] {3, 2, 2});
 
   /**
    * A hang guard, far above the microseconds a case takes: not a performance threshold. Generous
@@ -71,7 +77,7 @@ class ExpressionFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   @DictionaryEntries({"relu(", "sigmoid(", "tanh(", "exp(", "log(", "sqrt(", "abs(", "sin(", "cos(", "softplus(",
-      "max(", "min(", "^", "**", "1e-4", "1e999", ".5", "2.", "hidden.w1", "layers.0.bias", ", ", ")", "-"})
+      "max(", "min(", "sum(", "mean(", "transpose(", "@", " @ ", "W @ x", "^", "**", "1e-4", "1e999", ".5", "2.", "hidden.w1", "layers.0.bias", ", ", ")", "-"})
   void parsesBuildsAndDifferentiatesOrIsRefusedCleanly(FuzzedDataProvider data) throws Exception {
     String text = data.consumeRemainingAsString();
     Future<?> outcome = worker.submit(() -> check(text));
@@ -109,24 +115,50 @@ class ExpressionFuzzTest {
       scalars.put(e.variables().get(i), Tensor.scalar(v).requiresGrad());
       values.put(e.variables().get(i), v);
     }
-    Tensor out = e.build(scalars);
-    assertEquals(0, out.rank(), text);
-    double evaluated = e.evaluate(values);
-    assertEquals(0, Double.compare(out.item(), evaluated),
-        () -> "'" + text + "': the graph gives " + out.item() + ", evaluate() gives " + evaluated);
-    backwardReachesEveryVariable(text, out, scalars);
-
-    // Tensors that broadcast: the output has the broadcast shape of the variables, and each gradient its variable's.
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    int[] expected = new int[0];
-    for (int i = 0; i < e.variables().size(); i++) {
-      int[] shape = SHAPES.get(i % SHAPES.size());
-      tensors.put(e.variables().get(i), Tensor.uniform(i, -2, 2, shape).requiresGrad());
-      expected = broadcast(expected, shape);
+    if (buildsWithTheExpectedShape(text, e, scalars)) {
+      Tensor out = e.build(scalars);
+      double evaluated = e.evaluate(values);
+      assertEquals(0, Double.compare(out.item(), evaluated),
+          () -> "'" + text + "': the graph gives " + out.item() + ", evaluate() gives " + evaluated);
+      backwardReachesEveryVariable(text, out, scalars);
     }
-    Tensor broadcastOut = e.build(tensors);
-    assertArrayEquals(expected, broadcastOut.shape(), text);
-    backwardReachesEveryVariable(text, broadcastOut.sum(), tensors);
+
+    // Tensors: the output has the shape the documented rules give (broadcasting, matmul, reductions,
+    // transpose) or an op refuses, and each variable's gradient has the variable's shape.
+    for (List<int[]> family : List.of(BROADCASTING, MATRICES)) {
+      Map<String, Tensor> tensors = new LinkedHashMap<>();
+      for (int i = 0; i < e.variables().size(); i++) {
+        tensors.put(e.variables().get(i), Tensor.uniform(i, -2, 2, family.get(i % family.size())).requiresGrad());
+      }
+      if (buildsWithTheExpectedShape(text, e, tensors)) {
+        backwardReachesEveryVariable(text, e.build(tensors).sum(), tensors);
+      }
+    }
+  }
+
+  /**
+   * Builds with {@code bindings} and checks the output's shape against {@link ExpectedShape}; where
+   * the rules say an op must refuse, checks that it does, naming the sub-expression and the shapes.
+   */
+  private static boolean buildsWithTheExpectedShape(String text, Expression e, Map<String, Tensor> bindings) {
+    Map<String, int[]> shapes = new HashMap<>();
+    bindings.forEach((name, t) -> shapes.put(name, t.shape()));
+    Optional<int[]> expected = ExpectedShape.of(e.root(), shapes);
+    if (expected.isEmpty()) {
+      IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> e.build(bindings),
+          () -> "'" + text + "' should be refused for shapes " + describe(shapes));
+      assertTrue(refused.getMessage().startsWith("in '") && refused.getMessage().contains("["),
+          () -> "'" + text + "': a refusal that names no sub-expression or shape: " + refused.getMessage());
+      return false;
+    }
+    assertArrayEquals(expected.get(), e.build(bindings).shape(), () -> text + " for shapes " + describe(shapes));
+    return true;
+  }
+
+  private static String describe(Map<String, int[]> shapes) {
+    StringBuilder out = new StringBuilder();
+    shapes.forEach((name, s) -> out.append(name).append('=').append(Arrays.toString(s)).append(' '));
+    return out.toString().trim();
   }
 
   private static void backwardReachesEveryVariable(String text, Tensor out, Map<String, Tensor> leaves) {
@@ -141,17 +173,5 @@ class ExpressionFuzzTest {
 
   private static String abbreviate(String text) {
     return text.length() <= 200 ? text : text.substring(0, 200) + "... (" + text.length() + " chars)";
-  }
-
-  /** NumPy broadcasting of two shapes known to be compatible. */
-  private static int[] broadcast(int[] a, int[] b) {
-    int[] out = new int[Math.max(a.length, b.length)];
-    Arrays.fill(out, 1);
-    for (int i = 1; i <= out.length; i++) {
-      int da = i <= a.length ? a[a.length - i] : 1;
-      int db = i <= b.length ? b[b.length - i] : 1;
-      out[out.length - i] = Math.max(da, db);
-    }
-    return out;
   }
 }

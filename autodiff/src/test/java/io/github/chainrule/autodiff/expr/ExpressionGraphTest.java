@@ -153,6 +153,9 @@ class ExpressionGraphTest {
       case SIN: return Tensor::sin;
       case COS: return Tensor::cos;
       case SOFTPLUS: return Tensor::softplus;
+      case SUM: return Tensor::sum;
+      case MEAN: return Tensor::mean;
+      case TRANSPOSE: return Tensor::transpose;
       default: return null;
     }
   }
@@ -165,12 +168,13 @@ class ExpressionGraphTest {
   @EnumSource(Builtin.class)
   void everyFunctionBuildsTheSameOpWithTheSameValuesAndGradients(Builtin f) {
     // Positive values away from every kink, so the gradient is unambiguous; y differs from x everywhere.
-    double[] xs = {0.3, 1.2, 2.5};
-    double[] ys = {0.9, 0.7, 3.1};
-    Tensor x = Tensor.vector(xs).requiresGrad();
-    Tensor y = Tensor.vector(ys).requiresGrad();
-    Tensor x2 = Tensor.vector(xs).requiresGrad();
-    Tensor y2 = Tensor.vector(ys).requiresGrad();
+    // Square matrices, not symmetric, so transpose builds and changes the values.
+    double[] xs = {0.3, 1.2, 2.5, 0.8};
+    double[] ys = {0.9, 0.7, 3.1, 1.6};
+    Tensor x = Tensor.of(xs, 2, 2).requiresGrad();
+    Tensor y = Tensor.of(ys, 2, 2).requiresGrad();
+    Tensor x2 = Tensor.of(xs, 2, 2).requiresGrad();
+    Tensor y2 = Tensor.of(ys, 2, 2).requiresGrad();
     Tensor parsed;
     Tensor java;
     if (f.arity() == 1) {
@@ -186,6 +190,51 @@ class ExpressionGraphTest {
     assertArrayEquals(java.toArray(), parsed.toArray(), 0.0);
     assertArrayEquals(x2.grad().toArray(), x.grad().toArray(), 0.0);
     assertArrayEquals(y2.grad().toArray(), y.grad().toArray(), 0.0);
+  }
+
+  @Test
+  void matrixProductTransposeAndReductionsBuildTheJavaGraph() {
+    double[] w = {1, 2, 3, 4, 5, 6};
+    Tensor parsedW = Tensor.of(w, 2, 3).requiresGrad();
+    Tensor parsedX = Tensor.vector(0.5, -1, 2).requiresGrad();
+    Tensor parsedB = Tensor.vector(0.25, -0.5).requiresGrad();
+    Tensor parsed = Expression.parse("mean(transpose(W) @ (W @ x + b)) + sum(W)")
+        .build(Map.of("W", parsedW, "x", parsedX, "b", parsedB));
+    Tensor javaW = Tensor.of(w, 2, 3).requiresGrad();
+    Tensor javaX = Tensor.vector(0.5, -1, 2).requiresGrad();
+    Tensor javaB = Tensor.vector(0.25, -0.5).requiresGrad();
+    Tensor java = javaW.transpose().matmul(javaW.matmul(javaX).add(javaB)).mean().add(javaW.sum());
+    parsed.backward();
+    java.backward();
+    // W @ x + b = [4.5, 9] + b = [4.75, 8.5]; Wᵀ @ that = [38.75, 52, 65.25], mean 52; sum(W) = 21.
+    assertEquals(73.0, parsed.item(), 0.0);
+    assertEquals(java.item(), parsed.item(), 0.0);
+    assertArrayEquals(javaW.grad().toArray(), parsedW.grad().toArray(), 0.0);
+    assertArrayEquals(javaX.grad().toArray(), parsedX.grad().toArray(), 0.0);
+    assertArrayEquals(javaB.grad().toArray(), parsedB.grad().toArray(), 0.0);
+    Map<String, String> opByName = new java.util.TreeMap<>();
+    nodes(parsed).stream().filter(t -> t.name() != null)
+        .forEach(t -> opByName.put(t.name(), t.op() == null ? "leaf" : t.op().name()));
+    assertEquals("matmul", opByName.get("transpose(W) @ (W @ x + b)"));
+    assertEquals("matmul", opByName.get("W @ x"));
+    assertEquals("transpose", opByName.get("transpose(W)"));
+    assertEquals("sum", opByName.get("sum(W)"));
+  }
+
+  @Test
+  void aMatrixProductThatDoesNotAlignNamesTheOpTheShapesAndTheNodes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Expression.parse("sum(W @ x)").build(Map.of("W", Tensor.zeros(2, 3), "x", Tensor.zeros(2))));
+    assertEquals("in 'W @ x': matmul: shapes [2,3] and [2] do not align (W · x): 3 columns against 2 rows",
+        e.getMessage());
+  }
+
+  @Test
+  void transposeRefusesAVectorAndSaysWhyNoneIsNeeded() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Expression.parse("transpose(x) @ x").build(Map.of("x", Tensor.vector(1, 2))));
+    assertEquals("in 'transpose(x)': transpose: shape [2] (x) has one axis; transpose swaps the last two axes of"
+        + " a matrix, and '@' already reads a vector as a row on its left and as a column on its right", e.getMessage());
   }
 
   @Test

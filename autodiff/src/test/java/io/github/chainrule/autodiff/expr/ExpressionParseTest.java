@@ -7,6 +7,7 @@ import static io.github.chainrule.autodiff.expr.Node.number;
 import static io.github.chainrule.autodiff.expr.Node.variable;
 import static io.github.chainrule.autodiff.expr.Node.Operator.ADD;
 import static io.github.chainrule.autodiff.expr.Node.Operator.DIV;
+import static io.github.chainrule.autodiff.expr.Node.Operator.MATMUL;
 import static io.github.chainrule.autodiff.expr.Node.Operator.MUL;
 import static io.github.chainrule.autodiff.expr.Node.Operator.POW;
 import static io.github.chainrule.autodiff.expr.Node.Operator.SUB;
@@ -57,6 +58,14 @@ class ExpressionParseTest {
     assertEquals(binary(DIV, binary(DIV, X, Y), Z), parse("x/y/z"));
     assertEquals(binary(ADD, binary(SUB, X, Y), Z), parse("x - y + z"));
     assertEquals(binary(MUL, binary(DIV, X, Y), Z), parse("x/y*z"));
+  }
+
+  @Test
+  void matrixProductBindsLikeTimesAsInPython() {
+    assertEquals(binary(ADD, binary(MATMUL, X, Y), Z), parse("x @ y + z"));
+    assertEquals(binary(MATMUL, binary(MUL, number(2), X), Y), parse("2*x @ y"));
+    assertEquals(binary(MATMUL, binary(MATMUL, X, Y), Z), parse("x@y@z"));
+    assertEquals(binary(MATMUL, call(Builtin.TRANSPOSE, X), binary(POW, Y, number(2))), parse("transpose(x)@y^2"));
   }
 
   @Test
@@ -162,6 +171,11 @@ class ExpressionParseTest {
       "a^(1 + 1)     | a^(1 + 1)",
       "a + (-b)      | a + -b",
       "sin((a))      | sin(a)",
+      "W@x+b         | W @ x + b",
+      "a @ (b @ c)   | a @ (b @ c)",
+      "(a*b)@c       | a*b @ c",
+      "a@(b*c)       | a @ (b*c)",
+      "-a@b          | -a @ b",
   })
   void canonicalTextHasOnlyTheParenthesesTheTreeNeeds(String text, String canonical) {
     Expression e = Expression.parse(text);
@@ -177,6 +191,7 @@ class ExpressionParseTest {
     assertThrows(IllegalArgumentException.class, () -> variable("relu"));
     assertThrows(IllegalArgumentException.class, () -> binary(POW, X, Y));
     assertThrows(IllegalArgumentException.class, () -> call(Builtin.MAX, X));
+    assertThrows(IllegalArgumentException.class, () -> binary(MATMUL, number(2), X));
     assertEquals("x^(2 - 1)", Expression.of(binary(POW, X, binary(SUB, number(2), number(1)))).toString());
   }
 }

@@ -1,6 +1,8 @@
 package io.github.chainrule.autodiff.expr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.expr.Node.Operator;
@@ -81,8 +83,11 @@ class ExpressionPropertiesTest {
       return leaf();
     }
     Arbitrary<Node> sub = Arbitraries.lazy(() -> tree(depth - 1));
+    // '@' refuses constant operands (they are scalars); such a pair becomes a product instead.
     Arbitrary<Node> binary = Combinators.combine(
-        Arbitraries.of(Operator.ADD, Operator.SUB, Operator.MUL, Operator.DIV), sub, sub).as(Node::binary);
+        Arbitraries.of(Operator.ADD, Operator.SUB, Operator.MUL, Operator.DIV, Operator.MATMUL), sub, sub)
+        .as((op, a, b) -> op == Operator.MATMUL && (a.isConstant() || b.isConstant())
+            ? Node.binary(Operator.MUL, a, b) : Node.binary(op, a, b));
     Arbitrary<Node> power = Combinators.combine(sub, constant(3)).as((b, e) -> Node.binary(Operator.POW, b, e));
     Arbitrary<Node> unaryCall = Combinators.combine(
         Arbitraries.of(Builtin.values()).filter(f -> f.arity() == 1), sub).as((f, a) -> (Node) Node.call(f, a));
@@ -106,7 +111,8 @@ class ExpressionPropertiesTest {
     return Arbitraries.frequencyOf(
         Tuple.of(4, number()),
         Tuple.of(2, sub.map(Node::negate)),
-        Tuple.of(1, Combinators.combine(Arbitraries.of(Operator.values()), sub, sub).as(Node::binary)),
+        Tuple.of(1, Combinators.combine(
+            Arbitraries.of(Operator.ADD, Operator.SUB, Operator.MUL, Operator.DIV, Operator.POW), sub, sub).as(Node::binary)),
         Tuple.of(1, sub.map(a -> Node.call(Builtin.SQRT, a))));
   }
 
@@ -168,6 +174,7 @@ class ExpressionPropertiesTest {
         "x", "y", "w1", "hidden.w1", "a.", "2", "0.5", ".5", "2.", "1e-4", "1e", "1e999", "1e-999", "007",
         "+", "-", "*", "/", "^", "**", "(", ")", ",", " ", "\t", "\n", ".",
         "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "sin", "cos", "softplus", "max", "min", "sigmod",
+        "sum", "mean", "transpose", "transpose(", "@", " @ ", "W.T", "sum(",
         "relu(", "max(", "\u2212", "\u00d7", "\u00b2", "\u03b8", "#", "\u0000", "\ud83d\ude00", "\ud800");
     return token.list().ofMaxSize(40).map(tokens -> String.join("", tokens));
   }
@@ -176,7 +183,7 @@ class ExpressionPropertiesTest {
   Arbitrary<String> mutated() {
     Arbitrary<String> valid = trees().map(tree -> Expression.of(tree).toString());
     Arbitrary<Character> replacement = Arbitraries.oneOf(
-        Arbitraries.of('(', ')', ',', '.', '-', '+', '*', '/', '^', 'e', 'E', '0', '9', 'x', ' ', '_'),
+        Arbitraries.of('(', ')', ',', '.', '-', '+', '*', '/', '@', '^', 'e', 'E', '0', '9', 'x', ' ', '_'),
         Arbitraries.chars());
     return Combinators.combine(valid, Arbitraries.integers().between(0, 1000), replacement,
         Arbitraries.of("insert", "delete", "replace")).as((text, at, c, how) -> {
@@ -209,13 +216,21 @@ class ExpressionPropertiesTest {
         }
         return false;
       }
-      // Accepted text must mean something: it prints back to an equal tree and builds a graph.
+      // Accepted text must mean something: it prints back to an equal tree, and with scalars bound
+      // it builds a graph, unless it multiplies matrices or transposes, which scalars are not.
       assertEquals(e, Expression.parse(e.toString()), text);
       Map<String, Tensor> bindings = new HashMap<>();
+      Map<String, int[]> shapes = new HashMap<>();
       for (String v : e.variables()) {
         bindings.put(v, Tensor.scalar(0.7));
+        shapes.put(v, new int[0]);
       }
-      e.build(bindings).item();
+      if (ExpectedShape.of(e.root(), shapes).isPresent()) {
+        e.build(bindings).item();
+      } else {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> e.build(bindings), text);
+        assertTrue(refused.getMessage().matches("(?s)in '.*': (matmul|transpose): .*\\[.*"), refused.getMessage());
+      }
       return true;
     });
     try {

@@ -40,9 +40,9 @@ class ParseErrorTest {
         Arguments.of("max(a,)", 7, "unexpected ')', expected an operand (a number, a name, '(' or '-')"),
         Arguments.of("a, b", 2, "unexpected ',' outside a function call"),
         // ---- a missing operator
-        Arguments.of("x y", 3, "unexpected 'y', expected an operator (+ - * / ^) or end of input; to multiply write 'x*y'"),
-        Arguments.of("2 x", 3, "unexpected 'x', expected an operator (+ - * / ^) or end of input; to multiply write '2*x'"),
-        Arguments.of("(a)(b)", 4, "unexpected '(', expected an operator (+ - * / ^) or end of input"),
+        Arguments.of("x y", 3, "unexpected 'y', expected an operator (+ - * / @ ^) or end of input; to multiply write 'x*y'"),
+        Arguments.of("2 x", 3, "unexpected 'x', expected an operator (+ - * / @ ^) or end of input; to multiply write '2*x'"),
+        Arguments.of("(a)(b)", 4, "unexpected '(', expected an operator (+ - * / @ ^) or end of input"),
         Arguments.of("2x", 2, "malformed number '2x'; to multiply write '2*x'"),
         // ---- functions
         Arguments.of("sigmod(x)", 1, "unknown function 'sigmod'; did you mean 'sigmoid'?"),
@@ -50,10 +50,17 @@ class ParseErrorTest {
         Arguments.of("Relu(x)", 1, "unknown function 'Relu'; did you mean 'relu'?"),
         Arguments.of("softpuls(x)", 1, "unknown function 'softpuls'; did you mean 'softplus'?"),
         Arguments.of("foo(x)", 1, "unknown function 'foo'; known functions: relu, sigmoid, tanh, exp, log, sqrt,"
-            + " abs, sin, cos, softplus, max, min"),
+            + " abs, sin, cos, softplus, max, min, sum, mean, transpose"),
         Arguments.of("x(y)", 1, "unknown function 'x'; known functions: relu, sigmoid, tanh, exp, log, sqrt,"
-            + " abs, sin, cos, softplus, max, min"),
+            + " abs, sin, cos, softplus, max, min, sum, mean, transpose"),
         Arguments.of("max(a)", 1, "max(a, b) takes 2 arguments, got 1"),
+        Arguments.of("sum(x, 0)", 1, "sum(x) takes 1 argument, got 2"),
+        Arguments.of("2 @ x", 1, "'2' is a number, and '@' (matrix product) needs a vector or a matrix on each side;"
+            + " to scale, write '*'"),
+        Arguments.of("W @ (1 + 2)", 5, "'(1 + 2)' is a number, and '@' (matrix product) needs a vector or a matrix on"
+            + " each side; to scale, write '*'"),
+        Arguments.of("W @", 4, "unexpected end of input, expected an operand"),
+        Arguments.of("transpose @ x", 1, "'transpose' is a function; call it as transpose(...)"),
         Arguments.of("2*min(a, b, c)", 3, "min(a, b) takes 2 arguments, got 3"),
         Arguments.of("relu(a, b)", 1, "relu(x) takes 1 argument, got 2"),
         Arguments.of("exp()", 1, "exp(x) takes 1 argument, got 0"),
@@ -187,6 +194,6 @@ class ParseErrorTest {
     String name = "q".repeat(500);
     ParseException e = parseError(name + "(x)");
     assertEquals("unknown function '" + "q".repeat(37) + "...'; known functions: relu, sigmoid, tanh, exp, log,"
-        + " sqrt, abs, sin, cos, softplus, max, min", e.reason());
+        + " sqrt, abs, sin, cos, softplus, max, min, sum, mean, transpose", e.reason());
   }
 }

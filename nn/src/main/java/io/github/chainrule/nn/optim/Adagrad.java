@@ -2,8 +2,8 @@ package io.github.chainrule.nn.optim;
 
 import io.github.chainrule.nn.module.Module;
 import io.github.chainrule.nn.module.Parameter;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adagrad with the semantics of {@code torch.optim.Adagrad}, at step t (from 1), per element:
@@ -16,24 +16,22 @@ import java.util.List;
  */
 public final class Adagrad extends Optimizer {
   private final double lrDecay;
-  private final double weightDecay;
   private final double initialAccumulator;
   private final double eps;
-  private final double[][] sum;
-  private final long[] t;
 
-  private Adagrad(List<Parameter> params, Builder b) {
-    super(params, b.lr);
+  private Adagrad(List<ParamGroup> groups, Builder b) {
+    super("Adagrad", List.of("sum"), groups, b.lr, b.weightDecay);
     checkRange("Adagrad", "lrDecay", b.lrDecay, 0, true, Double.MAX_VALUE, true);
-    checkRange("Adagrad", "weightDecay", b.weightDecay, 0, true, Double.MAX_VALUE, true);
     checkRange("Adagrad", "initialAccumulatorValue", b.initialAccumulator, 0, true, Double.MAX_VALUE, true);
     checkRange("Adagrad", "eps", b.eps, 0, true, Double.MAX_VALUE, true);
     this.lrDecay = b.lrDecay;
-    this.weightDecay = b.weightDecay;
     this.initialAccumulator = b.initialAccumulator;
     this.eps = b.eps;
-    this.sum = new double[params.size()][];
-    this.t = new long[params.size()];
+  }
+
+  @Override
+  protected Map<String, Double> settings() {
+    return Map.of("lr_decay", lrDecay, "initial_accumulator_value", initialAccumulator, "eps", eps);
   }
 
   /** PyTorch's defaults: no lr decay, no weight decay, accumulator starting at 0, eps = 1e-10. */
@@ -46,14 +44,10 @@ public final class Adagrad extends Optimizer {
   }
 
   @Override
-  protected void update(int index, double[] p, double[] g) {
-    if (sum[index] == null) {
-      sum[index] = new double[p.length];
-      Arrays.fill(sum[index], initialAccumulator);
-    }
-    double[] s = sum[index];
-    long step = ++t[index];
-    double clr = lr() / (1 + (step - 1) * lrDecay);
+  protected void update(State state, double[] p, double[] g, double lr, double weightDecay) {
+    double[] s = state.buffer(0, p.length, initialAccumulator);
+    long step = state.step();
+    double clr = lr / (1 + (step - 1) * lrDecay);
     for (int i = 0; i < p.length; i++) {
       double gi = weightDecay != 0 ? g[i] + weightDecay * p[i] : g[i];
       s[i] = s[i] + gi * gi;
@@ -99,7 +93,12 @@ public final class Adagrad extends Optimizer {
     }
 
     public Adagrad build(List<Parameter> params) {
-      return new Adagrad(params, this);
+      return build(ParamGroup.of(params));
+    }
+
+    /** An optimiser over groups that may set their own learning rate and weight decay. */
+    public Adagrad build(ParamGroup... groups) {
+      return new Adagrad(List.of(groups), this);
     }
   }
 }

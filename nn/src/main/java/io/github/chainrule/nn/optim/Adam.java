@@ -3,6 +3,7 @@ package io.github.chainrule.nn.optim;
 import io.github.chainrule.nn.module.Module;
 import io.github.chainrule.nn.module.Parameter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adam and AdamW with the semantics of {@code torch.optim.Adam} and {@code torch.optim.AdamW}.
@@ -22,33 +23,27 @@ public final class Adam extends Optimizer {
   private final double beta1;
   private final double beta2;
   private final double eps;
-  private final double weightDecay;
   private final boolean decoupled;
   private final boolean amsgrad;
   private final boolean biasCorrection;
-  private final double[][] m;
-  private final double[][] v;
-  private final double[][] vMax;
-  private final long[] t;
 
-  private Adam(List<Parameter> params, Builder b) {
-    super(params, b.lr);
+  private Adam(List<ParamGroup> groups, Builder b) {
+    super(b.name(), List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq"), groups, b.lr, b.weightDecay);
     checkRange(b.name(), "beta1", b.beta1, 0, true, 1, false);
     checkRange(b.name(), "beta2", b.beta2, 0, true, 1, false);
     checkRange(b.name(), "eps", b.eps, 0, true, Double.MAX_VALUE, true);
-    checkRange(b.name(), "weightDecay", b.weightDecay, 0, true, Double.MAX_VALUE, true);
     this.beta1 = b.beta1;
     this.beta2 = b.beta2;
     this.eps = b.eps;
-    this.weightDecay = b.weightDecay;
     this.decoupled = b.decoupled;
     this.amsgrad = b.amsgrad;
     this.biasCorrection = b.biasCorrection;
-    int n = params.size();
-    this.m = new double[n][];
-    this.v = new double[n][];
-    this.vMax = new double[n][];
-    this.t = new long[n];
+  }
+
+  @Override
+  protected Map<String, Double> settings() {
+    return Map.of("beta1", beta1, "beta2", beta2, "eps", eps, "amsgrad", amsgrad ? 1.0 : 0.0,
+        "bias_correction", biasCorrection ? 1.0 : 0.0);
   }
 
   /** Adam with PyTorch's defaults: β = (0.9, 0.999), eps = 1e-8, no weight decay. */
@@ -66,19 +61,11 @@ public final class Adam extends Optimizer {
   }
 
   @Override
-  protected void update(int index, double[] p, double[] g) {
-    if (m[index] == null) {
-      m[index] = new double[p.length];
-      v[index] = new double[p.length];
-      if (amsgrad) {
-        vMax[index] = new double[p.length];
-      }
-    }
-    double[] mi = m[index];
-    double[] vi = v[index];
-    double[] vm = vMax[index];
-    long step = ++t[index];
-    double lr = lr();
+  protected void update(State state, double[] p, double[] g, double lr, double weightDecay) {
+    double[] mi = state.buffer(0, p.length, 0);
+    double[] vi = state.buffer(1, p.length, 0);
+    double[] vm = amsgrad ? state.buffer(2, p.length, 0) : null;
+    long step = state.step();
     double bc1 = biasCorrection ? 1 - Math.pow(beta1, step) : 1.0;
     double bc2 = biasCorrection ? 1 - Math.pow(beta2, step) : 1.0;
     double stepSize = lr / bc1;
@@ -155,7 +142,12 @@ public final class Adam extends Optimizer {
     }
 
     public Adam build(List<Parameter> params) {
-      return new Adam(params, this);
+      return build(ParamGroup.of(params));
+    }
+
+    /** An optimiser over groups that may set their own learning rate and weight decay. */
+    public Adam build(ParamGroup... groups) {
+      return new Adam(List.of(groups), this);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.github.chainrule.nn.optim;
 import io.github.chainrule.nn.module.Module;
 import io.github.chainrule.nn.module.Parameter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * RMSprop with the semantics of {@code torch.optim.RMSprop}, per element:
@@ -17,27 +18,23 @@ import java.util.List;
 public final class RmsProp extends Optimizer {
   private final double alpha;
   private final double eps;
-  private final double weightDecay;
   private final double momentum;
   private final boolean centered;
-  private final double[][] square;
-  private final double[][] mean;
-  private final double[][] buf;
 
-  private RmsProp(List<Parameter> params, Builder b) {
-    super(params, b.lr);
+  private RmsProp(List<ParamGroup> groups, Builder b) {
+    super("RMSprop", List.of("square_avg", "grad_avg", "momentum_buffer"), groups, b.lr, b.weightDecay);
     checkRange("RMSprop", "alpha", b.alpha, 0, true, 1, true);
     checkRange("RMSprop", "eps", b.eps, 0, true, Double.MAX_VALUE, true);
     checkRange("RMSprop", "momentum", b.momentum, 0, true, Double.MAX_VALUE, true);
-    checkRange("RMSprop", "weightDecay", b.weightDecay, 0, true, Double.MAX_VALUE, true);
     this.alpha = b.alpha;
     this.eps = b.eps;
-    this.weightDecay = b.weightDecay;
     this.momentum = b.momentum;
     this.centered = b.centered;
-    this.square = new double[params.size()][];
-    this.mean = new double[params.size()][];
-    this.buf = new double[params.size()][];
+  }
+
+  @Override
+  protected Map<String, Double> settings() {
+    return Map.of("alpha", alpha, "eps", eps, "momentum", momentum, "centered", centered ? 1.0 : 0.0);
   }
 
   /** PyTorch's defaults: α = 0.99, eps = 1e-8, no momentum, not centered. */
@@ -50,16 +47,10 @@ public final class RmsProp extends Optimizer {
   }
 
   @Override
-  protected void update(int index, double[] p, double[] g) {
-    if (square[index] == null) {
-      square[index] = new double[p.length];
-      mean[index] = centered ? new double[p.length] : null;
-      buf[index] = momentum > 0 ? new double[p.length] : null;
-    }
-    double[] s = square[index];
-    double[] a = mean[index];
-    double[] b = buf[index];
-    double lr = lr();
+  protected void update(State state, double[] p, double[] g, double lr, double weightDecay) {
+    double[] s = state.buffer(0, p.length, 0);
+    double[] a = centered ? state.buffer(1, p.length, 0) : null;
+    double[] b = momentum > 0 ? state.buffer(2, p.length, 0) : null;
     for (int i = 0; i < p.length; i++) {
       double gi = weightDecay != 0 ? g[i] + weightDecay * p[i] : g[i];
       s[i] = s[i] * alpha + (1 - alpha) * (gi * gi);
@@ -124,7 +115,12 @@ public final class RmsProp extends Optimizer {
     }
 
     public RmsProp build(List<Parameter> params) {
-      return new RmsProp(params, this);
+      return build(ParamGroup.of(params));
+    }
+
+    /** An optimiser over groups that may set their own learning rate and weight decay. */
+    public RmsProp build(ParamGroup... groups) {
+      return new RmsProp(List.of(groups), this);
     }
   }
 }

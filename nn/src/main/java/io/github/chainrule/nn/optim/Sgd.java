@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import io.github.chainrule.nn.module.Module;
 import io.github.chainrule.nn.module.Parameter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stochastic gradient descent with the semantics of {@code torch.optim.SGD}:
@@ -23,21 +24,21 @@ public final class Sgd extends Optimizer {
   private final double momentum;
   private final double dampening;
   private final boolean nesterov;
-  private final double weightDecay;
-  private final double[][] buffers;
 
-  private Sgd(List<Parameter> params, double lr, double momentum, double dampening, boolean nesterov,
+  private Sgd(List<ParamGroup> groups, double lr, double momentum, double dampening, boolean nesterov,
       double weightDecay) {
-    super(params, lr);
+    super("SGD", List.of("momentum_buffer"), groups, lr, weightDecay);
     checkRange("SGD", "momentum", momentum, 0, true, Double.MAX_VALUE, true);
-    checkRange("SGD", "weightDecay", weightDecay, 0, true, Double.MAX_VALUE, true);
     checkArgument(!nesterov || (momentum > 0 && dampening == 0),
         "SGD: nesterov needs momentum > 0 and dampening = 0 (got momentum %s, dampening %s)", momentum, dampening);
     this.momentum = momentum;
     this.dampening = dampening;
     this.nesterov = nesterov;
-    this.weightDecay = weightDecay;
-    this.buffers = new double[params.size()][];
+  }
+
+  @Override
+  protected Map<String, Double> settings() {
+    return Map.of("momentum", momentum, "dampening", dampening, "nesterov", nesterov ? 1.0 : 0.0);
   }
 
   /** Plain SGD: p = p − lr·g. */
@@ -50,13 +51,10 @@ public final class Sgd extends Optimizer {
   }
 
   @Override
-  protected void update(int index, double[] p, double[] g) {
-    double[] buf = buffers[index];
-    boolean first = buf == null;
-    if (momentum != 0 && first) {
-      buf = buffers[index] = new double[p.length];
-    }
-    double lr = lr();
+  protected void update(State state, double[] p, double[] g, double lr, double weightDecay) {
+    // As torch: the buffer's absence, not the step count, marks the first step.
+    boolean first = !state.has(0);
+    double[] buf = momentum != 0 ? state.buffer(0, p.length, 0) : null;
     for (int i = 0; i < p.length; i++) {
       double d = weightDecay != 0 ? g[i] + weightDecay * p[i] : g[i];
       if (momentum != 0) {
@@ -105,7 +103,12 @@ public final class Sgd extends Optimizer {
     }
 
     public Sgd build(List<Parameter> params) {
-      return new Sgd(params, lr, momentum, dampening, nesterov, weightDecay);
+      return build(ParamGroup.of(params));
+    }
+
+    /** An optimiser over groups that may set their own learning rate and weight decay. */
+    public Sgd build(ParamGroup... groups) {
+      return new Sgd(List.of(groups), lr, momentum, dampening, nesterov, weightDecay);
     }
   }
 }

@@ -9,16 +9,21 @@ import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.nn.data.Batch;
 import io.github.chainrule.nn.data.Batches;
 import io.github.chainrule.nn.data.Dataset;
+import io.github.chainrule.nn.io.Checkpoint;
 import io.github.chainrule.nn.loss.Loss;
 import io.github.chainrule.nn.module.Module;
 import io.github.chainrule.nn.module.Parameter;
 import io.github.chainrule.nn.optim.GradClip;
 import io.github.chainrule.nn.optim.LrSchedule;
 import io.github.chainrule.nn.optim.Optimizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +58,10 @@ public final class Trainer {
   private double clipValue = Double.NaN;
   private Progress progress = Progress.auto();
   private boolean stopRequested;
+  private Path checkpointFile;
+  private int checkpointEvery;
+  private Map<String, String> checkpointMetadata = Map.of();
+  private Path resumeFile;
 
   private Trainer(Module model, Loss loss, Optimizer optimizer) {
     this.model = model;
@@ -121,6 +130,36 @@ public final class Trainer {
     return this;
   }
 
+  /**
+   * Saves the weights, the optimiser's state and the position in training (epochs and steps done) to
+   * {@code file} (see {@link Checkpoint}) after every {@code everyEpochs} epochs and after the last,
+   * so that a later run can {@link #resume} from it.
+   *
+   * @param metadata more strings to keep in the file, for the caller to check on resuming
+   */
+  public Trainer checkpoint(Path file, int everyEpochs, Map<String, String> metadata) {
+    checkArgument(everyEpochs >= 1, "checkpoint: everyEpochs must be at least 1, got %s", everyEpochs);
+    this.checkpointFile = file;
+    this.checkpointEvery = everyEpochs;
+    this.checkpointMetadata = Map.copyOf(metadata);
+    return this;
+  }
+
+  public Trainer checkpoint(Path file, int everyEpochs) {
+    return checkpoint(file, everyEpochs, Map.of());
+  }
+
+  /**
+   * Continues from a checkpoint: {@link #fit} loads it into the model and the optimiser, moves the
+   * schedule to its epoch, and runs the epochs from there up to the {@code epochs} it is given, so
+   * that a run stopped at a checkpoint and resumed ends bit for bit where an uninterrupted one does
+   * (for the same data, batches and shuffle seed). The history holds the resumed epochs only.
+   */
+  public Trainer resume(Path file) {
+    this.resumeFile = file;
+    return this;
+  }
+
   void requestStop() {
     stopRequested = true;
   }
@@ -131,20 +170,32 @@ public final class Trainer {
   public History fit(Batches data, int epochs) {
     checkArgument(epochs >= 0, "fit: epochs must be >= 0, got %s", epochs);
     List<Parameter> params = model.parameters();
+    int firstEpoch = 0;
+    int step = 0;
+    if (resumeFile != null) {
+      Map<String, String> at = load(resumeFile);
+      firstEpoch = position(at, EPOCH_KEY);
+      step = position(at, STEP_KEY);
+      checkArgument(firstEpoch <= epochs, "fit: the checkpoint %s is at epoch %s, past the %s epochs asked for",
+          resumeFile, firstEpoch, epochs);
+      if (schedule != null) {
+        schedule.seek(firstEpoch);
+      }
+    }
     History history = new History(params, recordParameters, historyLimit);
     stopRequested = false;
     model.train();
-    int step = 0;
-    progress.start((long) epochs * data.count());
+    int firstStep = step;
+    progress.start((long) (epochs - firstEpoch) * data.count());
     try {
-      for (int epoch = 0; epoch < epochs && !stopRequested; epoch++) {
+      for (int epoch = firstEpoch; epoch < epochs && !stopRequested; epoch++) {
         double weighted = 0;
         int rows = 0;
         for (Batch batch : data.epoch(epoch)) {
           double l = step(batch, step, epoch, params, history);
           weighted += l * batch.size();
           rows += batch.size();
-          progress.step(step + 1L, epoch, l);
+          progress.step(step + 1L - firstStep, epoch, l);
           Callback.StepEnd end = new Callback.StepEnd(step, epoch, batch.index(), l, this);
           step++;
           for (Callback cb : callbacks) {
@@ -159,6 +210,9 @@ public final class Trainer {
         if (schedule != null) {
           schedule.step();
         }
+        if (checkpointFile != null && !stopRequested && ((epoch + 1) % checkpointEvery == 0 || epoch + 1 == epochs)) {
+          save(epoch + 1, step);
+        }
         Callback.EpochEnd end = new Callback.EpochEnd(epoch, epochLoss, history, this);
         for (Callback cb : callbacks) {
           cb.onEpoch(end);
@@ -168,6 +222,35 @@ public final class Trainer {
       progress.close();
     }
     return history;
+  }
+
+  private static final String EPOCH_KEY = "trainer.epoch";
+  private static final String STEP_KEY = "trainer.step";
+
+  private void save(int epochsDone, int stepsDone) {
+    Map<String, String> metadata = new LinkedHashMap<>(checkpointMetadata);
+    metadata.put(EPOCH_KEY, Integer.toString(epochsDone));
+    metadata.put(STEP_KEY, Integer.toString(stepsDone));
+    try {
+      Checkpoint.save(checkpointFile, model, optimizer, metadata);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Map<String, String> load(Path file) {
+    try {
+      return Checkpoint.load(file, model, optimizer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private int position(Map<String, String> metadata, String key) {
+    String v = metadata.get(key);
+    checkArgument(v != null && v.matches("\\d{1,9}"), "fit: checkpoint %s has no %s (a trainer's checkpoint has"
+        + " %s and %s)", resumeFile, key, EPOCH_KEY, STEP_KEY);
+    return Integer.parseInt(v);
   }
 
   private double step(Batch batch, int step, int epoch, List<Parameter> params, History history) {

@@ -31,8 +31,9 @@ final class ExplainCommand implements Runnable {
   @Parameters(index = "0", paramLabel = "EXPR", description = "The expression, as for grad.")
   String expression;
 
-  @Option(names = "--at", split = ",", paramLabel = "NAME=VALUE", description = "The value of every variable: --at x=2,y=3.")
-  Map<String, Double> at = new LinkedHashMap<>();
+  @Option(names = "--at", paramLabel = "NAME=VALUE",
+      description = "The value of every variable, a number or nested lists: --at x=2,y=3 or --at W=[[1,2],[3,4]],x=[1,0].")
+  List<String> at = new ArrayList<>();
 
   @Option(names = "--wrt", paramLabel = "NAME", split = ",",
       description = "The node to explain: a variable or a sub-expression as written (\"x*y\"). "
@@ -42,8 +43,8 @@ final class ExplainCommand implements Runnable {
   @Override
   public void run() {
     Expression e = Expressions.parse(expression);
-    Map<String, Tensor> inputs = Expressions.scalars(e, at, "--at");
-    Tensor out = e.build(inputs);
+    Map<String, Tensor> inputs = Expressions.leaves(e, Values.parse(spec, at, "--at"), "--at");
+    Tensor out = Expressions.scalarOutput(e, e.build(inputs), "explain");
     if (!out.needsGrad()) {
       throw new IllegalArgumentException("'" + e.source() + "' has no variables: there is no gradient to explain");
     }
@@ -84,7 +85,7 @@ final class ExplainCommand implements Runnable {
 
   private static String atText(Map<String, Tensor> inputs) {
     Set<String> parts = new LinkedHashSet<>();
-    inputs.forEach((n, t) -> parts.add(n + "=" + Numbers.full(t.item())));
+    inputs.forEach((n, t) -> parts.add(n + "=" + Values.format(t)));
     return String.join(", ", parts);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.chainrule.app.cli;
 
+import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.expr.Expression;
 import io.github.chainrule.autodiff.expr.ParseException;
@@ -8,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Expressions given on the command line, and the scalar values given to their variables. */
+/** Expressions given on the command line, and the values given to their variables. */
 final class Expressions {
   private Expressions() {}
 
@@ -22,10 +23,11 @@ final class Expressions {
   }
 
   /**
-   * One scalar leaf requiring a gradient per variable, named after it, from the values of
-   * {@code option} ({@code --at x=2,y=3}): every variable needs a value, and every value a variable.
+   * One leaf requiring a gradient per variable, named after it, from the values of {@code option}
+   * ({@code --at x=2,W=[[1,2],[3,4]]}, read by {@link Values}): every variable needs a value, and
+   * every value a variable.
    */
-  static Map<String, Tensor> scalars(Expression e, Map<String, Double> values, String option) {
+  static Map<String, Tensor> leaves(Expression e, Map<String, Tensor> values, String option) {
     checkNoStrangers(e, values.keySet(), option, "a variable");
     List<String> missing = new ArrayList<>();
     for (String v : e.variables()) {
@@ -36,7 +38,7 @@ final class Expressions {
     if (!missing.isEmpty()) {
       StringBuilder example = new StringBuilder();
       for (String v : e.variables()) {
-        example.append(example.length() == 0 ? "" : ",").append(v).append('=').append(values.containsKey(v) ? Numbers.full(values.get(v)) : "...");
+        example.append(example.length() == 0 ? "" : ",").append(v).append('=').append(values.containsKey(v) ? Values.format(values.get(v)) : "...");
       }
       throw new IllegalArgumentException((missing.size() == 1 ? "variable " : "variables ") + Names.list(missing)
           + (missing.size() == 1 ? " has" : " have") + " no value: give " + (missing.size() == 1 ? "it" : "them")
@@ -45,9 +47,18 @@ final class Expressions {
     }
     Map<String, Tensor> bound = new LinkedHashMap<>();
     for (String v : e.variables()) {
-      bound.put(v, Tensor.scalar(values.get(v)).named(v).requiresGrad());
+      bound.put(v, values.get(v).named(v).requiresGrad());
     }
     return bound;
+  }
+
+  /** {@code out}, if it is one number: a gradient is of one number, and a tensor has as many as elements. */
+  static Tensor scalarOutput(Expression e, Tensor out, String command) {
+    if (out.size() != 1) {
+      throw new IllegalArgumentException("'" + e.source() + "' has shape " + Shape.format(out.shapeRef()) + ", and "
+          + command + " needs one number to differentiate: wrap it in sum(...) or mean(...)");
+    }
+    return out;
   }
 
   /** Refuses names given in {@code option} that the expression does not use, suggesting the nearest one. */

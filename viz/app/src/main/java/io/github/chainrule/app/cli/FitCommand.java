@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
         + "with an error naming the step and the parameter, after writing the trajectory so far.%n"},
     footer = {"", "Example:",
         "  chainrule fit --model \"a*x + b\" --data points.csv --target y \\",
-        "      --params a=1,b=0 --optimizer adam --lr 0.1 --epochs 200 --report out/fit"})
+        "      --params a=1,b=0 --optimizer adam --lr 0.1 --epochs 200 --report out/fit --checkpoint out/ckpt",
+        "  chainrule fit ... --epochs 400 --resume out/ckpt      (the same fit, on to epoch 400)"})
 final class FitCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -126,6 +127,20 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "DIR", description = "Write params.json, trajectory.csv, plots and index.html here.")
   Path report;
 
+  @Option(names = "--checkpoint", paramLabel = "DIR",
+      description = "Save the parameters and the optimizer's state to DIR/checkpoint.safetensors after the last epoch "
+          + "(and every --checkpoint-every epochs), to continue with --resume DIR.")
+  Path checkpoint;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "With --checkpoint or --resume: also save every N epochs.")
+  Integer checkpointEvery;
+
+  @Option(names = "--resume", paramLabel = "DIR",
+      description = "Continue from DIR/checkpoint.safetensors up to --epochs in all, ending bit for bit where an "
+          + "uninterrupted fit would; saves back to DIR unless --checkpoint names another. The report covers the "
+          + "resumed steps.")
+  Path resume;
+
   @Override
   public Integer call() throws IOException {
     checkOptions();
@@ -153,9 +168,16 @@ final class FitCommand implements Callable<Integer> {
     w.println(run.describe());
     w.flush();
 
+    Trainer trainer = Trainer.of(m, lossFn, opt).recordParameters(true).progress(Progress.auto());
+    String resuming = FitCheckpoint.configure(trainer, checkpoint, checkpointEvery, resume, epochs,
+        FitCheckpoint.identity(e.source(), target, loss.cli));
+    if (resuming != null) {
+      w.println(resuming);
+      w.flush();
+    }
     History history;
     try {
-      history = Trainer.of(m, lossFn, opt).recordParameters(true).progress(Progress.auto()).fit(batches, epochs);
+      history = trainer.fit(batches, epochs);
     } catch (TrainingDivergedException diverged) {
       String where = "";
       if (report != null) {
@@ -204,6 +226,11 @@ final class FitCommand implements Callable<Integer> {
     }
     if (epochs < 0) {
       throw new ParameterException(spec.commandLine(), "--epochs must be 0 or more, got " + epochs);
+    }
+    if (checkpointEvery != null && (checkpointEvery < 1 || checkpoint == null && resume == null)) {
+      throw new ParameterException(spec.commandLine(), checkpointEvery < 1
+          ? "--checkpoint-every must be at least 1, got " + checkpointEvery
+          : "--checkpoint-every needs --checkpoint DIR (or --resume DIR) to say where");
     }
     Map<String, Double> given = new LinkedHashMap<>();
     given.put("--momentum", momentum);

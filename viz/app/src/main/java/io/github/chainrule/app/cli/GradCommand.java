@@ -1,5 +1,6 @@
 package io.github.chainrule.app.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.GradCheck;
+import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.expr.Expression;
 import io.github.chainrule.autodiff.inspect.NodeCheck;
@@ -35,19 +37,22 @@ import picocli.CommandLine.Spec;
     header = "The value and the gradient of every node of an expression, checked numerically.",
     description = {"%nEvaluates an expression at a point, back-propagates, and prints the value, a table of "
         + "every node (name, op, value, gradient) and a numerical check of the gradient of each variable.%n"},
-    footer = {"", "Example:", "  chainrule grad \"x*y + sin(x)\" --at x=2,y=3 --check --svg graph.svg"})
+    footer = {"", "Examples:", "  chainrule grad \"x*y + sin(x)\" --at x=2,y=3 --check --svg graph.svg",
+        "  chainrule grad \"sum(sigmoid(W @ x + b))\" --at W=[[1,2],[3,4]],x=[1,0],b=[0,-1]"})
 final class GradCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "EXPR",
-      description = "The expression, e.g. \"relu(w*x + b)\": + - * / ^, parentheses, numbers, names, "
-          + "relu sigmoid tanh exp log sqrt abs sin cos softplus max(a,b) min(a,b).")
+      description = "The expression, e.g. \"relu(w*x + b)\" or \"sum(sigmoid(W @ x + b))\": + - * / ^, "
+          + "@ (matrix product), parentheses, numbers, names, relu sigmoid tanh exp log sqrt abs sin cos softplus "
+          + "max(a,b) min(a,b), sum(x) mean(x) transpose(W).")
   String expression;
 
-  @Option(names = "--at", split = ",", paramLabel = "NAME=VALUE",
-      description = "The value of every variable: --at x=2,y=3 (or --at x=2 --at y=3).")
-  Map<String, Double> at = new LinkedHashMap<>();
+  @Option(names = "--at", paramLabel = "NAME=VALUE",
+      description = "The value of every variable: --at x=2,y=3 (or --at x=2 --at y=3); vectors and matrices as nested "
+          + "lists, row by row: --at W=[[1,2],[3,4]],x=[1,0].")
+  List<String> at = new ArrayList<>();
 
   @Option(names = "--check", description = "Also check the gradient of every node (intermediates too) numerically; "
       + "--dot and --svg then draw each node's verdict and label the kinks.")
@@ -66,8 +71,8 @@ final class GradCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     checkOutputs();
     Expression e = Expressions.parse(expression);
-    Map<String, Tensor> inputs = Expressions.scalars(e, at, "--at");
-    Tensor out = e.build(inputs);
+    Map<String, Tensor> inputs = Expressions.leaves(e, Values.parse(spec, at, "--at"), "--at");
+    Tensor out = Expressions.scalarOutput(e, e.build(inputs), "grad");
     boolean differentiable = out.needsGrad();
     if (differentiable) {
       Backward.from(out).run();
@@ -126,20 +131,29 @@ final class GradCommand implements Callable<Integer> {
     String what = failing.isEmpty() ? "the numerical check of the nodes failed"
         : "the numerical check failed for " + Names.list(failing);
     for (Tensor t : graph.nodes()) {
-      if (!Double.isFinite(t.item())) {
+      if (!allFinite(t.data())) {
         List<String> args = new ArrayList<>();
-        t.inputs().forEach(in -> args.add(in.label() + " = " + Numbers.full(in.item())));
-        return what + ": " + t.label() + " = " + Numbers.full(t.item()) + " at this point (" + opOf(t) + " of "
+        t.inputs().forEach(in -> args.add(in.label() + " = " + Values.format(in)));
+        return what + ": " + t.label() + " = " + Values.format(t) + " at this point (" + opOf(t) + " of "
             + String.join(", ", args) + "), and a derivative is not defined where the function is not finite";
       }
     }
     for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
-      double g = in.getValue().grad().item();
-      if (!Double.isFinite(g)) {
-        return what + ": d/d" + in.getKey() + " = " + Numbers.full(g) + " (the slope is not finite at this point)";
+      Tensor g = in.getValue().grad();
+      if (!allFinite(g.data())) {
+        return what + ": d/d" + in.getKey() + " = " + Values.format(g) + " (the slope is not finite at this point)";
       }
     }
     return what + " (the FAIL rows above compare autodiff with central differences)";
+  }
+
+  private static boolean allFinite(double[] values) {
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Autodiff against central differences for each variable, on fresh copies of the graph. */
@@ -177,25 +191,33 @@ final class GradCommand implements Callable<Integer> {
   private void printText(PrintWriter w, Expression e, Map<String, Tensor> inputs, Tensor out, TensorGraph graph,
       GradCheck.Result check, NodeCheck.Result nodeCheck) {
     List<String> at = new ArrayList<>();
-    inputs.forEach((name, t) -> at.add(name + "=" + Numbers.full(t.item())));
+    inputs.forEach((name, t) -> at.add(name + "=" + Values.format(t)));
     w.println(e.source() + (at.isEmpty() ? "" : "   at " + String.join(", ", at)));
     w.println();
     w.println("value  " + Numbers.full(out.item()));
     for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
-      w.println("d/d" + in.getKey() + "  " + Numbers.full(in.getValue().grad().item()));
+      w.println("d/d" + in.getKey() + "  " + Values.format(in.getValue().grad()));
     }
     w.println();
 
+    // A shape column only when some node is not a scalar, so scalar tables stay as they were.
+    boolean tensors = graph.nodes().stream().anyMatch(t -> t.rank() > 0);
     int nameWidth = 4;
     int opWidth = 2;
+    int shapeWidth = 5;
+    int valueWidth = 12;
     for (Tensor t : graph.nodes()) {
       nameWidth = Math.max(nameWidth, Math.min(40, t.label().length()));
       opWidth = Math.max(opWidth, opOf(t).length());
+      shapeWidth = Math.max(shapeWidth, Shape.format(t.shapeRef()).length());
+      valueWidth = Math.max(valueWidth, Math.min(40, valueText(t).length()));
     }
-    String row = "%-" + nameWidth + "s  %-" + opWidth + "s  %-12s  %s%n";
-    w.printf(Locale.ROOT, row, "node", "op", "value", "gradient");
+    String row = "%-" + nameWidth + "s  %-" + opWidth + "s  " + (tensors ? "%-" + shapeWidth + "s  " : "%s")
+        + "%-" + valueWidth + "s  %s%n";
+    w.printf(Locale.ROOT, row, "node", "op", tensors ? "shape" : "", "value", "gradient");
     for (Tensor t : graph.nodes()) {
-      w.printf(Locale.ROOT, row, t.label(), opOf(t), Format.values(t.data(), t.shapeRef(), 12), gradientText(t));
+      w.printf(Locale.ROOT, row, t.label(), opOf(t), tensors ? Shape.format(t.shapeRef()) : "", valueText(t),
+          gradientText(t));
     }
     w.println();
     if (check == null) {
@@ -211,9 +233,16 @@ final class GradCommand implements Callable<Integer> {
     }
   }
 
+  /** Up to {@value #SHOWN} elements in full, more as a summary: a table row stays one line. */
+  private static final int SHOWN = 12;
+
+  private static String valueText(Tensor t) {
+    return Format.values(t.data(), t.shapeRef(), SHOWN);
+  }
+
   private static String gradientText(Tensor t) {
     if (t.hasGrad()) {
-      return Format.values(t.grad().data(), t.shapeRef(), 12);
+      return Format.values(t.grad().data(), t.shapeRef(), SHOWN);
     }
     return t.needsGrad() ? "not computed" : "not required";
   }
@@ -224,12 +253,12 @@ final class GradCommand implements Callable<Integer> {
     ObjectNode root = mapper.createObjectNode();
     root.put("expression", e.source());
     ObjectNode atNode = root.putObject("at");
-    inputs.forEach((name, t) -> atNode.put(name, t.item()));
+    inputs.forEach((name, t) -> atNode.set(name, jsonValue(mapper, t)));
     root.put("value", out.item());
     ObjectNode gradient = root.putObject("gradient");
     inputs.forEach((name, t) -> {
       if (t.hasGrad()) {
-        gradient.put(name, t.grad().item());
+        gradient.set(name, jsonValue(mapper, t.grad()));
       }
     });
     ArrayNode nodes = root.putArray("nodes");
@@ -243,9 +272,13 @@ final class GradCommand implements Callable<Integer> {
       for (int j = 0; j < graph.inputCount(graph.id(t)); j++) {
         ins.add(graph.inputId(graph.id(t), j));
       }
-      n.put("value", t.item());
+      ArrayNode shape = n.putArray("shape");
+      for (int d : t.shapeRef()) {
+        shape.add(d);
+      }
+      n.set("value", jsonValue(mapper, t));
       if (t.hasGrad()) {
-        n.put("gradient", t.grad().item());
+        n.set("gradient", jsonValue(mapper, t.grad()));
       } else {
         n.putNull("gradient");
       }
@@ -277,5 +310,25 @@ final class GradCommand implements Callable<Integer> {
       }
     }
     return mapper.writeValueAsString(root);
+  }
+
+  /** A number for a scalar, nested arrays (row by row) for a tensor. */
+  private static JsonNode jsonValue(ObjectMapper mapper, Tensor t) {
+    if (t.rank() == 0) {
+      return mapper.getNodeFactory().numberNode(t.item());
+    }
+    return nested(mapper, t.data(), t.shapeRef(), 0, new int[1]);
+  }
+
+  private static ArrayNode nested(ObjectMapper mapper, double[] data, int[] shape, int axis, int[] next) {
+    ArrayNode a = mapper.createArrayNode();
+    for (int i = 0; i < shape[axis]; i++) {
+      if (axis == shape.length - 1) {
+        a.add(data[next[0]++]);
+      } else {
+        a.add(nested(mapper, data, shape, axis + 1, next));
+      }
+    }
+    return a;
   }
 }

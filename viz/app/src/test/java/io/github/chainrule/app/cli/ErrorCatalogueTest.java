@@ -243,7 +243,7 @@ class ErrorCatalogueTest {
   @Test
   void aMalformedNameValuePairSaysTheFormatOnce() {
     CliRun r = fails(2, "grad", "x*y", "--at", "x1");
-    assertTrue(r.err().startsWith("chainrule grad: Value for option '--at' (NAME=VALUE) should be in KEY=VALUE"),
+    assertTrue(r.err().startsWith("chainrule grad: --at x1: expected NAME=VALUE, such as x=2 or W=[[1,2],[3,4]]\n"),
         r.toString());
   }
 
