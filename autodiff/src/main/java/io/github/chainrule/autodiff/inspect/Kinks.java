@@ -1,5 +1,6 @@
 package io.github.chainrule.autodiff.inspect;
 
+import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.GradMode;
 import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Shape;

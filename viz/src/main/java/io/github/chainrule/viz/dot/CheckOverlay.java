@@ -4,7 +4,7 @@ import static io.github.chainrule.viz.Markup.escape;
 
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
-import io.github.chainrule.autodiff.inspect.Kink;
+import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.inspect.Kinks;
 import io.github.chainrule.autodiff.inspect.NodeCheck;
 import io.github.chainrule.autodiff.inspect.NodeCheck.Entry;
