@@ -1,71 +1,58 @@
 package io.github.chainrule.autodiff.expr;
 
+import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Tensor;
-import java.util.Arrays;
+import io.github.chainrule.autodiff.ops.OpTable;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The functions an expression may call. Each one builds exactly the {@link Tensor} op of the same
- * name, so a parsed expression and the same model written in Java give the same graph.
+ * The functions an expression may call: the rows of the {@link OpTable} that have a name in
+ * expressions. Each builds exactly the {@link Tensor} op of that row, so a parsed expression and the
+ * same model written in Java give the same graph, and an op added to the table is callable here.
  */
-public enum Builtin {
-  RELU("relu", 1),
-  SIGMOID("sigmoid", 1),
-  TANH("tanh", 1),
-  EXP("exp", 1),
-  LOG("log", 1),
-  SQRT("sqrt", 1),
-  ABS("abs", 1),
-  SIN("sin", 1),
-  COS("cos", 1),
-  SOFTPLUS("softplus", 1),
-  /** Elementwise maximum, {@link Tensor#maximum(Tensor)}. */
-  MAX("max", 2),
-  /** Elementwise minimum, {@link Tensor#minimum(Tensor)}. */
-  MIN("min", 2);
+public final class Builtin {
+  private static final List<Builtin> ALL = OpTable.entries().stream()
+      .filter(e -> e.function() != null && e.plain())
+      .map(Builtin::new)
+      .toList();
 
-  private final String text;
-  private final int arity;
+  private final OpTable.Entry entry;
 
-  Builtin(String text, int arity) {
-    this.text = text;
-    this.arity = arity;
+  private Builtin(OpTable.Entry entry) {
+    this.entry = entry;
+  }
+
+  /** Every function, in the table's order. */
+  public static List<Builtin> values() {
+    return ALL;
   }
 
   /** The name written in expressions: {@code "relu"}. */
   public String text() {
-    return text;
+    return entry.function();
   }
 
   /** How many arguments it takes. */
   public int arity() {
-    return arity;
+    return entry.arity();
+  }
+
+  /** The op it builds. */
+  public Op op() {
+    return entry.op();
   }
 
   Tensor apply(Tensor... args) {
-    switch (this) {
-      case RELU: return args[0].relu();
-      case SIGMOID: return args[0].sigmoid();
-      case TANH: return args[0].tanh();
-      case EXP: return args[0].exp();
-      case LOG: return args[0].log();
-      case SQRT: return args[0].sqrt();
-      case ABS: return args[0].abs();
-      case SIN: return args[0].sin();
-      case COS: return args[0].cos();
-      case SOFTPLUS: return args[0].softplus();
-      case MAX: return args[0].maximum(args[1]);
-      case MIN: return args[0].minimum(args[1]);
-      default: throw new AssertionError(this);
-    }
+    return entry.apply(args);
   }
 
   /** The function written {@code text} (exact, lower case), if there is one. */
   public static Optional<Builtin> named(String text) {
-    for (Builtin b : values()) {
-      if (b.text.equals(text)) {
+    for (Builtin b : ALL) {
+      if (b.text().equals(text)) {
         return Optional.of(b);
       }
     }
@@ -74,7 +61,12 @@ public enum Builtin {
 
   /** "relu, sigmoid, ..., min": for messages. */
   static String list() {
-    return Arrays.stream(values()).map(Builtin::text).collect(Collectors.joining(", "));
+    return ALL.stream().map(Builtin::text).collect(Collectors.joining(", "));
+  }
+
+  @Override
+  public String toString() {
+    return text();
   }
 
   /**
@@ -86,14 +78,14 @@ public enum Builtin {
     String lower = typed.toLowerCase(Locale.ROOT);
     Builtin best = null;
     int bestDistance = Integer.MAX_VALUE;
-    for (Builtin b : values()) {
-      int d = Spelling.distance(lower, b.text);
+    for (Builtin b : ALL) {
+      int d = Spelling.distance(lower, b.text());
       if (d < bestDistance) {
         best = b;
         bestDistance = d;
       }
     }
-    boolean near = bestDistance <= 2 && 2 * bestDistance < Math.max(lower.length(), best.text.length());
+    boolean near = bestDistance <= 2 && 2 * bestDistance < Math.max(lower.length(), best.text().length());
     return near ? Optional.of(best) : Optional.empty();
   }
 }
