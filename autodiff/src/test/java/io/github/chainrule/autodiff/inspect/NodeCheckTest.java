@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.inspect.NodeCheck.NodeResult;
-import io.github.chainrule.autodiff.inspect.NodeCheck.Status;
+import io.github.chainrule.autodiff.GradCheck.Status;
 import io.github.chainrule.autodiff.inspect.NodeCheck.Suspect;
 import java.util.List;
 import java.util.Map;

@@ -9,7 +9,7 @@ import io.github.chainrule.autodiff.inspect.Kinks;
 import io.github.chainrule.autodiff.inspect.NodeCheck;
 import io.github.chainrule.autodiff.inspect.NodeCheck.Entry;
 import io.github.chainrule.autodiff.inspect.NodeCheck.NodeResult;
-import io.github.chainrule.autodiff.inspect.NodeCheck.Status;
+import io.github.chainrule.autodiff.GradCheck.Status;
 import io.github.chainrule.viz.graph.TensorGraph;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
