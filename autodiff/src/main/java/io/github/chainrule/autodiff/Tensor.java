@@ -10,7 +10,6 @@ import io.github.chainrule.autodiff.ops.Reductions;
 import io.github.chainrule.autodiff.ops.Shaping;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A node of the computational graph: a dense, row-major array of float64 values of any rank
@@ -155,37 +154,6 @@ public final class Tensor {
       d[i] = i;
     }
     return wrap(d, n);
-  }
-
-  /**
-   * Standard normal values from a seeded generator: the same seed gives the same values, bit for bit,
-   * on every JVM (Box-Muller over {@link java.util.SplittableRandom}, computed with {@link StrictMath}).
-   */
-  public static Tensor randn(long seed, int... shape) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] d = new double[Shape.numel(shape)];
-    for (int i = 0; i < d.length; i += 2) {
-      // Box-Muller: two independent normals from two uniforms; 1 - u keeps log away from 0.
-      // StrictMath, whose results are specified bit for bit, so a seed gives the same tensor on every
-      // JVM (Math may use intrinsics that differ in the last bit).
-      double r = StrictMath.sqrt(-2.0 * StrictMath.log(1.0 - rng.nextDouble()));
-      double theta = 2.0 * StrictMath.PI * rng.nextDouble();
-      d[i] = r * StrictMath.cos(theta);
-      if (i + 1 < d.length) {
-        d[i + 1] = r * StrictMath.sin(theta);
-      }
-    }
-    return wrap(d, shape.clone());
-  }
-
-  /** Uniform values in [lo, hi) from a seeded generator. */
-  public static Tensor uniform(long seed, double lo, double hi, int... shape) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] d = new double[Shape.numel(shape)];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = lo + (hi - lo) * rng.nextDouble();
-    }
-    return wrap(d, shape.clone());
   }
 
   // ---------------------------------------------------------------- identity and flags

@@ -1,5 +1,6 @@
 package io.github.chainrule.viz.examples;
 
+import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.viz.plot.ReluCurve;
 import java.util.ArrayList;
@@ -49,9 +50,9 @@ public final class ReluFit {
     }
     Tensor xt = Tensor.of(xs, n, 1).named("x");
     Tensor yt = Tensor.of(ys, n, 1).named("y");
-    Tensor a = Tensor.uniform(seed, -2, 2, 1, units).named("hidden.weight").requiresGrad();
-    Tensor b = Tensor.uniform(seed + 1, -2, 2, units).named("hidden.bias").requiresGrad();
-    Tensor w = Tensor.uniform(seed + 2, -1, 1, units, 1).named("out.weight").requiresGrad();
+    Tensor a = RandomTensors.uniform(seed, -2, 2, 1, units).named("hidden.weight").requiresGrad();
+    Tensor b = RandomTensors.uniform(seed + 1, -2, 2, units).named("hidden.bias").requiresGrad();
+    Tensor w = RandomTensors.uniform(seed + 2, -1, 1, units, 1).named("out.weight").requiresGrad();
     Tensor c = Tensor.vector(0.0).named("out.bias").requiresGrad();
     List<Tensor> params = List.of(a, b, w, c);
     String[] tracked = {"hidden.weight[0]", "hidden.bias[0]", "out.weight[0]", "out.bias"};

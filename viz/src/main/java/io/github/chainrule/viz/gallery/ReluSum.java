@@ -1,5 +1,6 @@
 package io.github.chainrule.viz.gallery;
 
+import io.github.chainrule.nn.init.RandomTensors;
 import static io.github.chainrule.viz.gallery.Pages.num;
 import static io.github.chainrule.viz.gallery.Pages.row;
 
@@ -71,16 +72,16 @@ final class ReluSum implements Demo {
     for (int i = 0; i < WIDTH; i++) {
       a[i] = signs.nextBoolean() ? 1.0 : -1.0;
     }
-    double[] b = Tensor.uniform(SEED + 5, -1, 1, WIDTH).toArray();
-    double[] w = Tensor.randn(SEED + 6, WIDTH).toArray();
+    double[] b = RandomTensors.uniform(SEED + 5, -1, 1, WIDTH).toArray();
+    double[] w = RandomTensors.randn(SEED + 6, WIDTH).toArray();
     return new Setup(train[0], train[1], test[0], test[1], a, b, w);
   }
 
   /** {x, y}: x ~ U(0, 1), y = cos(2x + 20x²) + 0.1·N(0, 1). */
   private static double[][] data(long xSeed, long noiseSeed) {
     try (var scope = Tensor.noGrad()) {
-      Tensor x = Tensor.uniform(xSeed, 0, 1, POINTS);
-      Tensor y = x.mul(2).add(x.square().mul(20)).cos().add(Tensor.randn(noiseSeed, POINTS).mul(NOISE));
+      Tensor x = RandomTensors.uniform(xSeed, 0, 1, POINTS);
+      Tensor y = x.mul(2).add(x.square().mul(20)).cos().add(RandomTensors.randn(noiseSeed, POINTS).mul(NOISE));
       return new double[][] {x.toArray(), y.toArray()};
     }
   }
