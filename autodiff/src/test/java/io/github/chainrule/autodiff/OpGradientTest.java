@@ -93,11 +93,14 @@ class OpGradientTest {
       double b = v.length > 1 ? v[1] : 0.0;
       Tensor y = op.forward(in);
       String at = label + " at " + java.util.Arrays.toString(v);
-      assertEquals(bits(y.item()), bits(op.scalarForward(a, b)), at);
+      double scalarY = op.scalarForward(a, b);
+      assertEquals(bits(y.item()), bits(scalarY), at + ": forward gives " + y.item() + ", scalarForward " + scalarY);
       double g = rng.nextDouble(-2, 2);
       Tensor[] grads = op.backward(in, y, Tensor.scalar(g));
       for (int i = 0; i < v.length; i++) {
-        assertEquals(bits(grads[i].item()), bits(op.scalarVjp(i, a, b, y.item(), g)), at + ", input " + i);
+        double scalarGrad = op.scalarVjp(i, a, b, y.item(), g);
+        assertEquals(bits(grads[i].item()), bits(scalarGrad),
+            at + ", input " + i + ": backward gives " + grads[i].item() + ", scalarVjp " + scalarGrad);
       }
     }
   }

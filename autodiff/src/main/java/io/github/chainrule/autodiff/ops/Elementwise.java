@@ -11,6 +11,7 @@ import io.github.chainrule.autodiff.kernels.Unary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Builders for elementwise ops, so that each op in {@link Functions} and {@link Arithmetic} is one
@@ -60,6 +61,26 @@ public final class Elementwise {
       ScalarUnaryVjp scalarVjp) {
     return Unit.of(name, label, in -> map(kernel, param, in[0]), (in, y, g) -> new Tensor[] {vjp.apply(in[0], y, g)})
         .withScalarRules(1, (a, b) -> kernel.apply(a, param), (i, a, b, y, g) -> scalarVjp.apply(a, y, g));
+  }
+
+  /**
+   * An op y = f(x) for a function no kernel has: the forward pass is a plain loop over {@code f}, and
+   * the scalar forward is {@code f} itself. The way to add an op without touching the kernels; give
+   * it a {@link Unary} kernel later if it turns out to be hot.
+   */
+  public static Unit unary(String name, String label, DoubleUnaryOperator f, UnaryVjp vjp,
+      ScalarUnaryVjp scalarVjp) {
+    return Unit.of(name, label,
+        in -> {
+          double[] x = in[0].data();
+          double[] out = new double[x.length];
+          for (int i = 0; i < x.length; i++) {
+            out[i] = f.applyAsDouble(x[i]);
+          }
+          return Tensor.wrap(out, in[0].shapeRef());
+        },
+        (in, y, g) -> new Tensor[] {vjp.apply(in[0], y, g)})
+        .withScalarRules(1, (a, b) -> f.applyAsDouble(a), (i, a, b, y, g) -> scalarVjp.apply(a, y, g));
   }
 
   /**

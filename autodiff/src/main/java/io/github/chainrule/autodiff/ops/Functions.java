@@ -9,7 +9,6 @@ import static io.github.chainrule.autodiff.ops.Elementwise.unary;
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.Op;
-import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.kernels.Comparison;
 import io.github.chainrule.autodiff.kernels.Unary;
 import io.github.chainrule.autodiff.ops.OpTable.Domain;
@@ -84,18 +83,9 @@ public final class Functions {
     if (!(lo <= hi)) {
       throw new IllegalArgumentException("clamp: lower bound " + lo + " is above upper bound " + hi);
     }
-    return Unit.of("clamp", "clamp(" + Format.number(lo) + ", " + Format.number(hi) + ")",
-        in -> {
-          double[] x = in[0].data();
-          double[] out = new double[x.length];
-          for (int i = 0; i < x.length; i++) {
-            out[i] = clamp(x[i], lo, hi);
-          }
-          return Tensor.wrap(out, in[0].shapeRef());
-        },
-        (in, y, g) -> new Tensor[] {g.mul(mask(AT_LEAST, in[0], lo).mul(mask(AT_MOST, in[0], hi)))})
-        .withScalarRules(1, (a, b) -> clamp(a, lo, hi),
-            (i, a, b, y, g) -> g * (AT_LEAST.apply(a, lo) * AT_MOST.apply(a, hi)))
+    return unary("clamp", "clamp(" + Format.number(lo) + ", " + Format.number(hi) + ")", x -> clamp(x, lo, hi),
+        (x, y, g) -> g.mul(mask(AT_LEAST, x, lo).mul(mask(AT_MOST, x, hi))),
+        (x, y, g) -> g * (AT_LEAST.apply(x, lo) * AT_MOST.apply(x, hi)))
         .withKinks(pointwise((y, e, x) -> {
           if (lo == hi && x == lo) {
             return Kink.of(y, 0, e, e, "input = lo = hi = " + lo, 0.0, 0.0);
