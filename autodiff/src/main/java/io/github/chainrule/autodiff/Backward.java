@@ -154,32 +154,12 @@ public final class Backward {
           + "no tensor it depends on was marked with requiresGrad(), or it was computed under no-grad");
     }
     Tensor start = startingGradient();
-    Tensor[] order = topologicalOrder(root);
-    if (!createGraph && OpHook.installed() == null && scalarsOnly(order)) {
-      scalarPass(order, start.item(), captured);
+    Order order = sort(root);
+    if (!createGraph && OpHook.installed() == null && order.scalars) {
+      scalarPass(order.nodes, order.count, start.item(), captured);
     } else {
-      tensorPass(order, start, captured);
+      tensorPass(Arrays.copyOf(order.nodes, order.count), start, captured);
     }
-  }
-
-  /** True if every node is rank 0 and made by an op with scalar rules from rank-0 inputs (or is a leaf). */
-  private static boolean scalarsOnly(Tensor[] order) {
-    for (Tensor node : order) {
-      if (node.rank() != 0) {
-        return false;
-      }
-      if (node.op != null) {
-        if (!node.op.hasScalarRules()) {
-          return false;
-        }
-        for (Tensor in : node.inputs) {
-          if (in.rank() != 0) {
-            return false;
-          }
-        }
-      }
-    }
-    return true;
   }
 
   private void tensorPass(Tensor[] order, Tensor start, Map<Tensor, Tensor> captured) {
@@ -263,11 +243,11 @@ public final class Backward {
    * contributions, summed in the same order. Sums start at -0.0, the one value x with x + c == c
    * for every c (with +0.0, a first contribution of -0.0 would turn into +0.0).
    */
-  private void scalarPass(Tensor[] order, double start, Map<Tensor, Tensor> captured) {
-    double[] sums = new double[order.length];
+  private void scalarPass(Tensor[] order, int count, double start, Map<Tensor, Tensor> captured) {
+    double[] sums = new double[count];
     Arrays.fill(sums, -0.0);
-    sums[order.length - 1] = start;
-    for (int i = order.length - 1; i >= 0; i--) {
+    sums[count - 1] = start;
+    for (int i = count - 1; i >= 0; i--) {
       Tensor node = order[i];
       double g = sums[i];
       Op op = node.op;
@@ -325,9 +305,25 @@ public final class Backward {
    * passes must not).
    */
   public static Tensor[] topologicalOrder(Tensor root) {
+    Order order = sort(root);
+    return Arrays.copyOf(order.nodes, order.count);
+  }
+
+  /**
+   * A sort's result: the first {@code count} entries of {@code nodes}, and whether all of them are
+   * rank 0 and leaves or made by ops with scalar rules (so the pass may run on doubles).
+   */
+  private static final class Order {
+    Tensor[] nodes;
+    int count;
+    boolean scalars;
+  }
+
+  private static Order sort(Tensor root) {
     long walk = (long) WALK.incrementAndGet() << 32;
     Tensor[] order = new Tensor[16];
     int count = 0;
+    boolean scalars = true;
     Tensor[] stack = new Tensor[16];
     int[] next = new int[16];
     int top = 0;
@@ -356,10 +352,16 @@ public final class Backward {
         if (count == order.length) {
           order = Arrays.copyOf(order, count * 2);
         }
+        // An op with scalar rules makes a rank-0 output exactly from rank-0 inputs (Op's contract).
+        scalars &= node.isScalar() && (node.op == null || node.op.hasScalarRules());
         node.visit = walk | count;
         order[count++] = node;
       }
     }
-    return Arrays.copyOf(order, count);
+    Order result = new Order();
+    result.nodes = order;
+    result.count = count;
+    result.scalars = scalars;
+    return result;
   }
 }

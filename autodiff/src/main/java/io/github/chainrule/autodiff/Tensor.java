@@ -62,7 +62,14 @@ public final class Tensor {
 
   private Tensor(double[] data, int[] shape) {
     this.data = data;
-    this.shape = shape;
+    // Every rank-0 tensor shares one shape array, so the engine tells scalars by a pointer
+    // comparison instead of reading each node's shape.
+    this.shape = shape.length == 0 ? Shape.SCALAR : shape;
+  }
+
+  /** True for rank 0, without touching the shape array. */
+  boolean isScalar() {
+    return shape == Shape.SCALAR;
   }
 
   // ---------------------------------------------------------------- creation
@@ -410,7 +417,7 @@ public final class Tensor {
 
   private static boolean allScalars(Tensor[] inputs) {
     for (Tensor in : inputs) {
-      if (in.shape.length != 0) {
+      if (!in.isScalar()) {
         return false;
       }
     }
