@@ -3,7 +3,6 @@ package io.github.chainrule.autodiff;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import io.github.chainrule.autodiff.inspect.AnomalyMode;
 import io.github.chainrule.autodiff.kernels.Kernels;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -25,11 +24,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>Cost</h2>
  * The sort is iterative with an explicit stack (no recursion, so a chain of a million ops is fine)
- * and marks visited nodes with a per-pass integer instead of a hash set.
+ * and marks visited nodes with a per-walk integer instead of a hash set; the mark also gives each
+ * node its position in the order, where the pass keeps the node's running sum in arrays of its own.
+ *
+ * <h2>Graphs of scalars</h2>
+ * When every node of the pass is rank 0 and every op has {@link Op#hasScalarRules scalar rules},
+ * and neither a recorded graph nor an {@link OpHook} is wanted, the pass propagates plain doubles
+ * through each op's {@link Op#scalarVjp}: no tensor per contribution, and each node's gradient is
+ * kept as a double until {@link Tensor#grad()} asks for it. The sums are the same, in the same
+ * order, so the gradients are the same bits as the tensor path's. Everything else, and every pass
+ * with {@link #createGraph createGraph(true)}, takes the tensor path.
  *
  * <h2>Threads</h2>
  * Passes over disjoint graphs may run in parallel threads. Two passes that share nodes must not run
- * at the same time: a pass writes scratch fields on the nodes it visits.
+ * at the same time: a pass marks the nodes it visits.
  *
  * <pre>{@code
  * loss.backward();                                         // the usual case
@@ -50,7 +58,8 @@ public final class Backward {
     void onEdge(Tensor consumer, int inputIndex, Tensor contribution);
   }
 
-  private static final AtomicInteger PASS = new AtomicInteger();
+  private static final AtomicInteger WALK = new AtomicInteger();
+  private static final long WALK_BITS = 0xFFFF_FFFF_0000_0000L;
   private static final Kernels K = Kernels.get();
 
   private final Tensor root;
@@ -145,43 +154,48 @@ public final class Backward {
           + "no tensor it depends on was marked with requiresGrad(), or it was computed under no-grad");
     }
     Tensor start = startingGradient();
-    Tensor[] order = topologicalOrder(root);
+    Order order = sort(root);
+    if (!createGraph && OpHook.installed() == null && order.scalars) {
+      scalarPass(order.nodes, order.count, start.item(), captured);
+    } else {
+      tensorPass(Arrays.copyOf(order.nodes, order.count), start, captured);
+    }
+  }
+
+  private void tensorPass(Tensor[] order, Tensor start, Map<Tensor, Tensor> captured) {
+    // The pass's running sum for each node, by its position in the order, and whether the pass made
+    // that sum itself (nothing else holds it, so later contributions may go in place).
+    Tensor[] sums = new Tensor[order.length];
+    boolean[] owned = new boolean[order.length];
+    sums[order.length - 1] = start;
     try (GradMode.Scope scope = createGraph ? GradMode.enabled() : GradMode.disabled()) {
-      root.passGrad = start;
-      root.passGradOwned = false;
       for (int i = order.length - 1; i >= 0; i--) {
         Tensor node = order[i];
-        Tensor g = node.passGrad;
-        boolean owned = node.passGradOwned;
-        node.passGrad = null;
-        node.passGradOwned = false;
+        Tensor g = sums[i];
+        sums[i] = null;
         if (g == null) {
           continue;
         }
-        propagate(node, g);
+        propagate(node, g, sums, owned);
         if (captured != null) {
           if (captured.containsKey(node)) {
             captured.put(node, g);
           }
         } else if (node.op == null || keepIntermediateGrads) {
-          node.accumulateGrad(g, createGraph || owned);
+          node.accumulateGrad(g, createGraph || owned[i]);
         }
-      }
-    } finally {
-      for (Tensor node : order) {
-        node.passGrad = null;
-        node.passGradOwned = false;
       }
     }
   }
 
-  private void propagate(Tensor node, Tensor g) {
+  private void propagate(Tensor node, Tensor g, Tensor[] sums, boolean[] owned) {
     if (node.op == null) {
       return;
     }
     Tensor[] inputs = node.inputs;
-    Tensor[] contributions = AnomalyMode.active()
-        ? AnomalyMode.backward(node, inputs, g) : node.op.backward(inputs, node, g);
+    OpHook hook = OpHook.installed();
+    Tensor[] contributions = hook != null
+        ? hook.backward(node, inputs, g) : node.op.backward(inputs, node, g);
     for (int j = 0; j < inputs.length; j++) {
       Tensor in = inputs[j];
       Tensor c = contributions[j];
@@ -197,7 +211,7 @@ public final class Backward {
       if (edgeListener != null) {
         edgeListener.onEdge(node, j, c);
       }
-      accumulate(in, c);
+      accumulate(position(in), c, sums, owned, hook);
     }
   }
 
@@ -209,19 +223,63 @@ public final class Backward {
    * contribution per sample, and a new tensor for each of those was a quarter of such a pass's
    * allocation. Values are the same either way: each element is sum + contribution.
    */
-  private void accumulate(Tensor in, Tensor c) {
-    Tensor sum = in.passGrad;
+  private void accumulate(int at, Tensor c, Tensor[] sums, boolean[] owned, OpHook hook) {
+    Tensor sum = sums[at];
     if (sum == null) {
-      in.passGrad = c;
-      in.passGradOwned = false;
-    } else if (in.passGradOwned) {
+      sums[at] = c;
+      owned[at] = false;
+    } else if (owned[at]) {
       K.addTo(c.data(), 0, sum.data(), 0, sum.size());
     } else {
-      in.passGrad = sum.add(c);
-      // With a recorded graph the sum is a node whose value must not change, and anomaly mode
-      // checks every op's output: both keep making new tensors.
-      in.passGradOwned = !createGraph && !AnomalyMode.active();
+      sums[at] = sum.add(c);
+      // With a recorded graph the sum is a node whose value must not change, and a hook (anomaly
+      // mode) checks every op's output: both keep making new tensors.
+      owned[at] = !createGraph && hook == null;
     }
+  }
+
+  /**
+   * The tensor pass in plain doubles, for graphs of scalars (see the class comment): the same
+   * contributions, summed in the same order. Sums start at -0.0, the one value x with x + c == c
+   * for every c (with +0.0, a first contribution of -0.0 would turn into +0.0).
+   */
+  private void scalarPass(Tensor[] order, int count, double start, Map<Tensor, Tensor> captured) {
+    double[] sums = new double[count];
+    Arrays.fill(sums, -0.0);
+    sums[count - 1] = start;
+    for (int i = count - 1; i >= 0; i--) {
+      Tensor node = order[i];
+      double g = sums[i];
+      Op op = node.op;
+      if (op != null) {
+        Tensor[] inputs = node.inputs;
+        double a = inputs[0].data()[0];
+        double b = inputs.length > 1 ? inputs[1].data()[0] : 0.0;
+        double y = node.data()[0];
+        for (int j = 0; j < inputs.length; j++) {
+          Tensor in = inputs[j];
+          if (in.needsGrad()) {
+            double c = op.scalarVjp(j, a, b, y, g);
+            if (edgeListener != null) {
+              edgeListener.onEdge(node, j, Tensor.scalar(c));
+            }
+            sums[position(in)] += c;
+          }
+        }
+      }
+      if (captured != null) {
+        if (captured.containsKey(node)) {
+          captured.put(node, Tensor.scalar(g));
+        }
+      } else if (op == null || keepIntermediateGrads) {
+        node.accumulateScalarGrad(g);
+      }
+    }
+  }
+
+  /** Where the latest sort put {@code node}: every node a pass reaches was placed by its sort. */
+  private static int position(Tensor node) {
+    return (int) node.visit;
   }
 
   private Tensor startingGradient() {
@@ -247,14 +305,30 @@ public final class Backward {
    * passes must not).
    */
   public static Tensor[] topologicalOrder(Tensor root) {
-    int mark = PASS.incrementAndGet();
+    Order order = sort(root);
+    return Arrays.copyOf(order.nodes, order.count);
+  }
+
+  /**
+   * A sort's result: the first {@code count} entries of {@code nodes}, and whether all of them are
+   * rank 0 and leaves or made by ops with scalar rules (so the pass may run on doubles).
+   */
+  private static final class Order {
+    Tensor[] nodes;
+    int count;
+    boolean scalars;
+  }
+
+  private static Order sort(Tensor root) {
+    long walk = (long) WALK.incrementAndGet() << 32;
     Tensor[] order = new Tensor[16];
     int count = 0;
+    boolean scalars = true;
     Tensor[] stack = new Tensor[16];
     int[] next = new int[16];
     int top = 0;
     stack[0] = root;
-    root.mark = mark;
+    root.visit = walk;
     top = 1;
     while (top > 0) {
       Tensor node = stack[top - 1];
@@ -263,8 +337,8 @@ public final class Backward {
       if (inputs != null && i < inputs.length) {
         next[top - 1] = i + 1;
         Tensor in = inputs[i];
-        if (in.needsGrad() && in.mark != mark) {
-          in.mark = mark;
+        if (in.needsGrad() && (in.visit & WALK_BITS) != walk) {
+          in.visit = walk;
           if (top == stack.length) {
             stack = Arrays.copyOf(stack, top * 2);
             next = Arrays.copyOf(next, top * 2);
@@ -278,9 +352,16 @@ public final class Backward {
         if (count == order.length) {
           order = Arrays.copyOf(order, count * 2);
         }
+        // An op with scalar rules makes a rank-0 output exactly from rank-0 inputs (Op's contract).
+        scalars &= node.isScalar() && (node.op == null || node.op.hasScalarRules());
+        node.visit = walk | count;
         order[count++] = node;
       }
     }
-    return Arrays.copyOf(order, count);
+    Order result = new Order();
+    result.nodes = order;
+    result.count = count;
+    result.scalars = scalars;
+    return result;
   }
 }

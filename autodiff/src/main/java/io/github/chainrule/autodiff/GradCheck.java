@@ -48,8 +48,11 @@ import java.util.SplittableRandom;
  * An element where either value is NaN fails, unless both are NaN.
  */
 public final class GradCheck {
-  /** Outcome of one element. */
-  public enum Status { PASS, FAIL, KINK }
+  /**
+   * Outcome of one element, for this check and for {@code inspect.NodeCheck} alike; ordered from
+   * best to worst, so the worst of several is their maximum.
+   */
+  public enum Status { PASS, KINK, FAIL }
 
   /** One element of one input. */
   public record Entry(String input, int[] index, double analytic, double numeric, double absError,
@@ -137,39 +140,63 @@ public final class GradCheck {
       int[] strides = Shape.strides(leaf.shapeRef());
       String label = leaf.name() != null ? leaf.name() : "input" + indexOf(inputs, checked.get(c));
       for (int e = 0; e < values.length; e++) {
-        double original = values[e];
-        values[e] = original + eps;
-        double plus = evaluate(f, leaves, weights);
-        values[e] = original - eps;
-        double minus = evaluate(f, leaves, weights);
-        values[e] = original;
-        Entry entry = judge(label, unflatten(e, strides), analytic[c].data()[e], base, plus, minus);
-        if (entry.status() == Status.KINK) {
-          // Confirm with a ten times smaller step: a real kink's slopes stay apart.
-          values[e] = original + eps / 10;
-          double rightSlope = (evaluate(f, leaves, weights) - base) / (eps / 10);
-          values[e] = original - eps / 10;
-          double leftSlope = (base - evaluate(f, leaves, weights)) / (eps / 10);
-          values[e] = original;
-          if (Math.abs(rightSlope - leftSlope) < 0.5 * Math.abs(entry.rightSlope() - entry.leftSlope())) {
-            entry = judge(label, entry.index(), entry.analytic(), Double.NaN, plus, minus);
-          }
-        }
+        int element = e;
+        Probe loss = delta -> {
+          double original = values[element];
+          values[element] = original + delta;
+          double moved = evaluate(f, leaves, weights);
+          values[element] = original;
+          return moved;
+        };
+        Estimate estimate = estimate(loss, base, eps, atol, rtol);
+        Entry entry = judge(label, unflatten(e, strides), analytic[c].data()[e], estimate);
         entries.add(entry);
       }
     }
     return new Result(entries, eps, atol, rtol);
   }
 
-  /** PASS, FAIL or KINK for one element; {@code base} NaN means the slopes are known to agree. */
-  private Entry judge(String input, int[] index, double a, double base, double plus, double minus) {
+  private Entry judge(String input, int[] index, double a, Estimate n) {
+    double abs = Math.abs(a - n.numeric());
+    double rel = abs / Math.max(Math.abs(n.numeric()), Double.MIN_NORMAL);
+    Status status = new Rule(atol, rtol).judge(a, n.numeric(), n.leftSlope(), n.rightSlope());
+    return new Entry(input, index, a, n.numeric(), abs, rel, status, n.leftSlope(), n.rightSlope());
+  }
+
+  /** L with one element moved by {@code delta} from its value, everything else as it was. */
+  @FunctionalInterface
+  public interface Probe {
+    double lossAt(double delta);
+  }
+
+  /**
+   * What finite differences say about one element: the central difference and the two one-sided
+   * slopes, equal to it unless the element sits on a kink.
+   */
+  public record Estimate(double numeric, double leftSlope, double rightSlope) {}
+
+  /**
+   * The finite-difference core of this check and of {@code inspect.NodeCheck}: the central
+   * difference (L(+ε) − L(−ε)) / 2ε and the one-sided slopes, with {@code base} = L(0). Where the
+   * slopes are not {@link Rule#close}, they are measured again at ε/10: curvature separates them by
+   * about ε·|f''|, which shrinks with the step, while a kink's stay apart. If they come closer by half
+   * or more, the element is smooth and both slopes are reported as the central difference.
+   */
+  public static Estimate estimate(Probe loss, double base, double eps, double atol, double rtol) {
+    double plus = loss.lossAt(eps);
+    double minus = loss.lossAt(-eps);
     double numeric = (plus - minus) / (2 * eps);
-    double right = Double.isNaN(base) ? numeric : (plus - base) / eps;
-    double left = Double.isNaN(base) ? numeric : (base - minus) / eps;
-    double abs = Math.abs(a - numeric);
-    double rel = abs / Math.max(Math.abs(numeric), Double.MIN_NORMAL);
-    Status status = new Rule(atol, rtol).judge(a, numeric, left, right);
-    return new Entry(input, index, a, numeric, abs, rel, status, left, right);
+    double right = (plus - base) / eps;
+    double left = (base - minus) / eps;
+    if (!new Rule(atol, rtol).close(left, right)) {
+      double small = eps / 10;
+      double right2 = (loss.lossAt(small) - base) / small;
+      double left2 = (base - loss.lossAt(-small)) / small;
+      if (Math.abs(right2 - left2) < 0.5 * Math.abs(right - left)) {
+        return new Estimate(numeric, numeric, numeric);
+      }
+    }
+    return new Estimate(numeric, left, right);
   }
 
   /**

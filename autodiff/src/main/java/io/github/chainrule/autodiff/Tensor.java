@@ -2,9 +2,6 @@ package io.github.chainrule.autodiff;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import io.github.chainrule.autodiff.inspect.AnomalyMode;
-import io.github.chainrule.autodiff.kernels.Binary;
-import io.github.chainrule.autodiff.kernels.Unary;
 import io.github.chainrule.autodiff.ops.Arithmetic;
 import io.github.chainrule.autodiff.ops.Functions;
 import io.github.chainrule.autodiff.ops.Indexing;
@@ -13,7 +10,6 @@ import io.github.chainrule.autodiff.ops.Reductions;
 import io.github.chainrule.autodiff.ops.Shaping;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A node of the computational graph: a dense, row-major array of float64 values of any rank
@@ -52,20 +48,28 @@ public final class Tensor {
   private final int[] shape;
   private String name;
   private boolean requiresGrad;
+  // The gradient is held as a tensor, or (after a pass over a graph of scalars) as a plain double
+  // until someone asks for the tensor: a scalar graph's nodes then cost no tensor each.
   private Tensor grad;
+  private double scalarGrad;
+  private boolean holdsScalarGrad;
   // The recording: null for leaves and constants.
   Op op;
   Tensor[] inputs;
-  // Scratch for Backward: the gradient received during the current pass, whether the pass made
-  // that tensor itself (a sum no one else holds, so later contributions may go in place), and
-  // the node's visit mark.
-  Tensor passGrad;
-  boolean passGradOwned;
-  int mark;
+  // Written only by Backward's topological sort: which walk last visited this node (high 32 bits)
+  // and the node's position in that walk's order (low 32 bits), where the engine keeps its scratch.
+  long visit;
 
   private Tensor(double[] data, int[] shape) {
     this.data = data;
-    this.shape = shape;
+    // Every rank-0 tensor shares one shape array, so the engine tells scalars by a pointer
+    // comparison instead of reading each node's shape.
+    this.shape = shape.length == 0 ? Shape.SCALAR : shape;
+  }
+
+  /** True for rank 0, without touching the shape array. */
+  boolean isScalar() {
+    return shape == Shape.SCALAR;
   }
 
   // ---------------------------------------------------------------- creation
@@ -157,37 +161,6 @@ public final class Tensor {
       d[i] = i;
     }
     return wrap(d, n);
-  }
-
-  /**
-   * Standard normal values from a seeded generator: the same seed gives the same values, bit for bit,
-   * on every JVM (Box-Muller over {@link java.util.SplittableRandom}, computed with {@link StrictMath}).
-   */
-  public static Tensor randn(long seed, int... shape) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] d = new double[Shape.numel(shape)];
-    for (int i = 0; i < d.length; i += 2) {
-      // Box-Muller: two independent normals from two uniforms; 1 - u keeps log away from 0.
-      // StrictMath, whose results are specified bit for bit, so a seed gives the same tensor on every
-      // JVM (Math may use intrinsics that differ in the last bit).
-      double r = StrictMath.sqrt(-2.0 * StrictMath.log(1.0 - rng.nextDouble()));
-      double theta = 2.0 * StrictMath.PI * rng.nextDouble();
-      d[i] = r * StrictMath.cos(theta);
-      if (i + 1 < d.length) {
-        d[i + 1] = r * StrictMath.sin(theta);
-      }
-    }
-    return wrap(d, shape.clone());
-  }
-
-  /** Uniform values in [lo, hi) from a seeded generator. */
-  public static Tensor uniform(long seed, double lo, double hi, int... shape) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] d = new double[Shape.numel(shape)];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = lo + (hi - lo) * rng.nextDouble();
-    }
-    return wrap(d, shape.clone());
   }
 
   // ---------------------------------------------------------------- identity and flags
@@ -314,6 +287,10 @@ public final class Tensor {
    * @throws IllegalStateException if this tensor does not require a gradient, or no pass reached it
    */
   public Tensor grad() {
+    if (holdsScalarGrad) {
+      grad = scalar(scalarGrad);
+      holdsScalarGrad = false;
+    }
     if (grad == null) {
       if (!requiresGrad) {
         throw new IllegalStateException("grad: " + label() + " does not require a gradient; call "
@@ -327,12 +304,13 @@ public final class Tensor {
 
   /** True if a backward pass has stored a gradient here since the last {@link #zeroGrad()}. */
   public boolean hasGrad() {
-    return grad != null;
+    return grad != null || holdsScalarGrad;
   }
 
   /** Forgets this node's gradient, so the next pass starts from zero. */
   public void zeroGrad() {
     grad = null;
+    holdsScalarGrad = false;
   }
 
   /** Forgets the gradient of this node and every node it depends on. */
@@ -341,7 +319,7 @@ public final class Tensor {
       return;
     }
     for (Tensor t : Backward.topologicalOrder(this)) {
-      t.grad = null;
+      t.zeroGrad();
     }
   }
 
@@ -350,12 +328,28 @@ public final class Tensor {
    * one (createGraph), or a sum the pass made that nothing else holds, so it needs no copy.
    */
   void accumulateGrad(Tensor g, boolean keepAsIs) {
+    if (holdsScalarGrad) {
+      grad(); // a pass over scalars left a double: continue from its tensor
+    }
     if (grad == null) {
       // A leaf's gradient is handed to optimisers, which may change it in place (clipping); copy it
       // so no other node's gradient that happens to be the same tensor changes with it.
       grad = op == null && !keepAsIs ? g.copy() : g;
     } else {
       grad = grad.add(g);
+    }
+  }
+
+  /** {@link #accumulateGrad} for a rank-0 node in a pass over scalars: the same sum, in a double. */
+  void accumulateScalarGrad(double g) {
+    if (holdsScalarGrad) {
+      scalarGrad += g;
+    } else if (grad == null) {
+      scalarGrad = g;
+      holdsScalarGrad = true;
+    } else {
+      // Not in place: a tensor handed out by grad() keeps its value, as with the tensor path's add.
+      grad = scalar(grad.data[0] + g);
     }
   }
 
@@ -389,12 +383,24 @@ public final class Tensor {
   /**
    * Runs {@code op} on {@code inputs} and, when grad mode is on and any input requires a gradient,
    * records the op so that backward passes reach the inputs. The one entry point all ops go through.
-   * In {@link AnomalyMode} it also checks the result for NaN and infinities.
+   * While an {@link OpHook} is installed (anomaly mode), it sees every result.
+   *
+   * <p>Rank-0 inputs of an op with {@link Op#hasScalarRules scalar rules} take a shortcut: the value
+   * is {@link Op#scalarForward}, the same bits {@code forward} gives, without its shape checks and
+   * dispatch. A micrograd-style graph is nothing but these, and there the general path's cost is
+   * all overhead.
    */
   public static Tensor apply(Op op, Tensor... inputs) {
-    Tensor out = op.forward(inputs);
-    if (AnomalyMode.active()) {
-      AnomalyMode.checkForward(op, inputs, out);
+    OpHook hook = OpHook.installed();
+    Tensor out;
+    if (hook == null && op.hasScalarRules() && allScalars(inputs)) {
+      double b = inputs.length > 1 ? inputs[1].data[0] : 0.0;
+      out = new Tensor(new double[] {op.scalarForward(inputs[0].data[0], b)}, Shape.SCALAR);
+    } else {
+      out = op.forward(inputs);
+      if (hook != null) {
+        hook.afterForward(op, inputs, out);
+      }
     }
     // Inputs first, grad mode second: the flag test is a field read, the mode a thread-local
     // lookup, and in a backward pass (mode off) most inputs are constants anyway.
@@ -409,34 +415,13 @@ public final class Tensor {
     return out;
   }
 
-  /**
-   * {@link #apply} for a binary elementwise op, with a shortcut for two scalars. A micrograd-style
-   * graph is nothing but these, and there the general path's cost is all overhead: the varargs
-   * array (kept only if the op is recorded), the virtual forward call and the broadcasting checks.
-   * The value is the one {@code op.forward} computes for rank 0 ({@code f.apply}); anomaly mode
-   * takes the general path, so its checks still see every op.
-   */
-  private Tensor binary(Op op, Binary f, Tensor other) {
-    if (shape.length == 0 && other.shape.length == 0 && !AnomalyMode.active()) {
-      Tensor out = new Tensor(new double[] {f.apply(data[0], other.data[0])}, Shape.SCALAR);
-      if ((requiresGrad || other.requiresGrad) && GradMode.isEnabled()) {
-        out.record(op, new Tensor[] {this, other});
+  private static boolean allScalars(Tensor[] inputs) {
+    for (Tensor in : inputs) {
+      if (!in.isScalar()) {
+        return false;
       }
-      return out;
     }
-    return apply(op, this, other);
-  }
-
-  /** {@link #apply} for a unary elementwise op without a parameter, with the same scalar shortcut. */
-  private Tensor unary(Op op, Unary f) {
-    if (shape.length == 0 && !AnomalyMode.active()) {
-      Tensor out = new Tensor(new double[] {f.apply(data[0], 0)}, Shape.SCALAR);
-      if (requiresGrad && GradMode.isEnabled()) {
-        out.record(op, new Tensor[] {this});
-      }
-      return out;
-    }
-    return apply(op, this);
+    return true;
   }
 
   private void record(Op op, Tensor[] inputs) {
@@ -448,7 +433,7 @@ public final class Tensor {
   // ---------------------------------------------------------------- arithmetic (broadcasting)
 
   public Tensor add(Tensor other) {
-    return binary(Arithmetic.ADD, Binary.ADD, other);
+    return apply(Arithmetic.ADD, this, other);
   }
 
   public Tensor add(double c) {
@@ -456,7 +441,7 @@ public final class Tensor {
   }
 
   public Tensor sub(Tensor other) {
-    return binary(Arithmetic.SUB, Binary.SUB, other);
+    return apply(Arithmetic.SUB, this, other);
   }
 
   public Tensor sub(double c) {
@@ -464,7 +449,7 @@ public final class Tensor {
   }
 
   public Tensor mul(Tensor other) {
-    return binary(Arithmetic.MUL, Binary.MUL, other);
+    return apply(Arithmetic.MUL, this, other);
   }
 
   public Tensor mul(double c) {
@@ -472,7 +457,7 @@ public final class Tensor {
   }
 
   public Tensor div(Tensor other) {
-    return binary(Arithmetic.DIV, Binary.DIV, other);
+    return apply(Arithmetic.DIV, this, other);
   }
 
   public Tensor div(double c) {
@@ -481,7 +466,7 @@ public final class Tensor {
 
   /** Elementwise max(this, other); at ties each side gets half the gradient, as in PyTorch. */
   public Tensor maximum(Tensor other) {
-    return binary(Arithmetic.MAXIMUM, Binary.MAX, other);
+    return apply(Arithmetic.MAXIMUM, this, other);
   }
 
   public Tensor maximum(double c) {
@@ -490,7 +475,7 @@ public final class Tensor {
 
   /** Elementwise min(this, other); at ties each side gets half the gradient, as in PyTorch. */
   public Tensor minimum(Tensor other) {
-    return binary(Arithmetic.MINIMUM, Binary.MIN, other);
+    return apply(Arithmetic.MINIMUM, this, other);
   }
 
   public Tensor minimum(double c) {
@@ -500,7 +485,7 @@ public final class Tensor {
   // ---------------------------------------------------------------- elementwise functions
 
   public Tensor neg() {
-    return unary(Functions.NEG, Unary.NEG);
+    return apply(Functions.NEG, this);
   }
 
   /** this^p for a constant exponent. */
@@ -509,30 +494,30 @@ public final class Tensor {
   }
 
   public Tensor square() {
-    return unary(Functions.SQUARE, Unary.SQUARE);
+    return apply(Functions.SQUARE, this);
   }
 
   public Tensor sqrt() {
-    return unary(Functions.SQRT, Unary.SQRT);
+    return apply(Functions.SQRT, this);
   }
 
   public Tensor exp() {
-    return unary(Functions.EXP, Unary.EXP);
+    return apply(Functions.EXP, this);
   }
 
   /** Natural logarithm. */
   public Tensor log() {
-    return unary(Functions.LOG, Unary.LOG);
+    return apply(Functions.LOG, this);
   }
 
   /** |x|; its derivative at 0 is taken as 0, as in PyTorch. */
   public Tensor abs() {
-    return unary(Functions.ABS, Unary.ABS);
+    return apply(Functions.ABS, this);
   }
 
   /** max(x, 0); its derivative at 0 is taken as 0, as in PyTorch. */
   public Tensor relu() {
-    return unary(Functions.RELU, Unary.RELU);
+    return apply(Functions.RELU, this);
   }
 
   /** x for x &gt; 0, alpha·x otherwise. */
@@ -541,24 +526,24 @@ public final class Tensor {
   }
 
   public Tensor sigmoid() {
-    return unary(Functions.SIGMOID, Unary.SIGMOID);
+    return apply(Functions.SIGMOID, this);
   }
 
   public Tensor tanh() {
-    return unary(Functions.TANH, Unary.TANH);
+    return apply(Functions.TANH, this);
   }
 
   public Tensor sin() {
-    return unary(Functions.SIN, Unary.SIN);
+    return apply(Functions.SIN, this);
   }
 
   public Tensor cos() {
-    return unary(Functions.COS, Unary.COS);
+    return apply(Functions.COS, this);
   }
 
   /** log(1 + e^x), stable for large |x|. */
   public Tensor softplus() {
-    return unary(Functions.SOFTPLUS, Unary.SOFTPLUS);
+    return apply(Functions.SOFTPLUS, this);
   }
 
   /** Limits values to [lo, hi]; the gradient passes where lo ≤ x ≤ hi, as in PyTorch. */

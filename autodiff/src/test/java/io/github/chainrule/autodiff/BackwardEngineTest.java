@@ -31,6 +31,43 @@ class BackwardEngineTest {
     assertEquals(List.of("x", "a", "b", "<add>", "y"), names);
   }
 
+  /**
+   * A graph of scalars takes the pass in plain doubles; with a recorded graph, the tensor pass.
+   * Both give every node the same gradient, bit for bit, for every op of the table.
+   */
+  @Test
+  void aGraphOfScalarsGetsTheTensorPathsGradientsBitForBit() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+    List<io.github.chainrule.autodiff.ops.OpTable.Entry> ops = io.github.chainrule.autodiff.ops.OpTable.entries();
+    for (int graph = 0; graph < 50; graph++) {
+      List<Tensor> nodes = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        nodes.add(Tensor.scalar(i == 0 ? -0.0 : rng.nextDouble(-2, 2)).named("x" + i).requiresGrad());
+      }
+      nodes.add(Tensor.scalar(0.0).named("zero"));
+      for (int k = 0; k < 40; k++) {
+        var e = ops.get(rng.nextInt(ops.size()));
+        double[] params = e.examples().get(0);
+        Tensor[] args = new Tensor[e.arity()];
+        for (int i = 0; i < args.length; i++) {
+          args[i] = nodes.get(rng.nextInt(nodes.size()));
+        }
+        nodes.add(e.apply(args, params));
+      }
+      Tensor loss = nodes.get(3);
+      for (Tensor t : nodes.subList(nodes.size() - 10, nodes.size())) {
+        loss = loss.add(t);
+      }
+      List<Tensor> reached = new ArrayList<>(List.of(Backward.topologicalOrder(loss)));
+      Tensor[] expected = Backward.from(loss).createGraph(true).gradients(reached.toArray(new Tensor[0]));
+      loss.backward();
+      for (int i = 0; i < reached.size(); i++) {
+        assertEquals(Double.doubleToLongBits(expected[i].item()), Double.doubleToLongBits(reached.get(i).grad().item()),
+            "graph " + graph + ", node " + reached.get(i).label());
+      }
+    }
+  }
+
   @Test
   void aNodeUsedTwiceReceivesTheSumOfBothContributions() {
     // b = a + a; c = b·b  =>  dc/db = 2b, dc/da = 2·(2b) = 4b

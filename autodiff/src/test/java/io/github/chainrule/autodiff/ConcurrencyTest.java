@@ -1,5 +1,6 @@
 package io.github.chainrule.autodiff;
 
+import io.github.chainrule.autodiff.testing.RandomTensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,11 +21,11 @@ class ConcurrencyTest {
 
   /** Trains a 3-16-1 tanh network on a fixed regression task with full-batch SGD; returns its weights. */
   static double[] train(long seed, int steps) {
-    Tensor x = Tensor.uniform(seed, -1, 1, 64, 3);
+    Tensor x = RandomTensors.uniform(seed, -1, 1, 64, 3);
     Tensor y = x.matmul(Tensor.vector(0.5, -1.0, 2.0)).sin().reshape(64, 1);
-    Tensor w1 = Tensor.randn(seed + 1, 3, 16).mul(0.5).detach().requiresGrad();
+    Tensor w1 = RandomTensors.randn(seed + 1, 3, 16).mul(0.5).detach().requiresGrad();
     Tensor b1 = Tensor.zeros(16).requiresGrad();
-    Tensor w2 = Tensor.randn(seed + 2, 16, 1).mul(0.25).detach().requiresGrad();
+    Tensor w2 = RandomTensors.randn(seed + 2, 16, 1).mul(0.25).detach().requiresGrad();
     Tensor[] params = {w1, b1, w2};
     for (int step = 0; step < steps; step++) {
       Tensor loss = x.matmul(w1).add(b1).tanh().matmul(w2).sub(y).square().mean();

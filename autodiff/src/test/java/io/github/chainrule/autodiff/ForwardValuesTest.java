@@ -115,31 +115,6 @@ class ForwardValuesTest {
   }
 
   @Test
-  void seededRandomTensorsAreReproducible() {
-    assertArrayEquals(Tensor.randn(3, 5).toArray(), Tensor.randn(3, 5).toArray(), 0);
-    assertArrayEquals(Tensor.uniform(3, -1, 1, 4).toArray(), Tensor.uniform(3, -1, 1, 4).toArray(), 0);
-    double mean = Tensor.randn(1, 100_000).mean().item();
-    assertEquals(0, mean, 0.02);
-  }
-
-  @Test
-  void randnIsBoxMullerOverSplittableRandomInStrictMathSoEveryJvmGivesTheSameBits() {
-    // The specification written out: pairs of uniforms u1, u2 give r·cos θ and r·sin θ with
-    // r = sqrt(-2 ln(1 - u1)), θ = 2π·u2; StrictMath's results are fixed bit for bit across JVMs.
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
-    double[] expected = new double[7];
-    for (int i = 0; i < expected.length; i += 2) {
-      double r = StrictMath.sqrt(-2.0 * StrictMath.log(1.0 - rng.nextDouble()));
-      double theta = 2.0 * StrictMath.PI * rng.nextDouble();
-      expected[i] = r * StrictMath.cos(theta);
-      if (i + 1 < expected.length) {
-        expected[i + 1] = r * StrictMath.sin(theta);
-      }
-    }
-    assertArrayEquals(expected, Tensor.randn(11, 7).toArray(), 0);
-  }
-
-  @Test
   void toStringShowsNameShapeOpValueAndGradient() {
     Tensor w = Tensor.of(new double[][] {{-0.07, 0.22}, {0.95, 0.46}}).named("W1").requiresGrad();
     assertEquals("Tensor W1 [2,2] requiresGrad = [[-0.07, 0.22], [0.95, 0.46]]", w.toString());

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class GradCheckTest {
 
   /** sin with a deliberately wrong derivative: cos(x) + 0.01. */
-  private static final Op BROKEN_SIN = Elementwise.unary("brokenSin", Unary.SIN, 0,
-      (x, y, g) -> g.mul(x.cos().add(0.01)));
+  private static final Op BROKEN_SIN = Elementwise.unary("brokenSin", Unary.SIN,
+      (x, y, g) -> g.mul(x.cos().add(0.01)), (x, y, g) -> g * (Math.cos(x) + 0.01));
 
   @Test
   void smoothFunctionPassesWithEveryElementReported() {

@@ -1,5 +1,6 @@
 package io.github.chainrule.autodiff;
 
+import io.github.chainrule.autodiff.testing.RandomTensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,8 +55,8 @@ class HigherOrderTest {
       Tensor w2 = theta.slice(0, 9, 12).reshape(1, 3);
       return w2.matmul(w1.matmul(x).add(b1).tanh()).tanh().square().sum();
     };
-    Tensor theta = Tensor.uniform(7, -1, 1, 12);
-    Tensor v = Tensor.uniform(8, -1, 1, 12);
+    Tensor theta = RandomTensors.uniform(7, -1, 1, 12);
+    Tensor v = RandomTensors.uniform(8, -1, 1, 12);
     Tensor hv = Autodiff.hvp(f, theta, v);
 
     // (∇f(θ + εv) − ∇f(θ − εv)) / 2ε → H·v

@@ -1,5 +1,6 @@
 package io.github.chainrule.bench;
 
+import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.kernels.Kernels;
 import io.github.chainrule.autodiff.kernels.Parallelism;
@@ -66,8 +67,8 @@ public final class Benchmarks {
     @Setup
     public void setup() {
       Parallelism.setThreads(threads);
-      a = Tensor.randn(1, n, n);
-      b = Tensor.randn(2, n, n);
+      a = RandomTensors.randn(1, n, n);
+      b = RandomTensors.randn(2, n, n);
     }
 
     @Benchmark
@@ -132,8 +133,8 @@ public final class Benchmarks {
 
     @Setup
     public void setup() {
-      a = Tensor.randn(1, size);
-      b = Tensor.randn(2, size);
+      a = RandomTensors.randn(1, size);
+      b = RandomTensors.randn(2, size);
     }
 
     /** Reads 2, writes 1 array. */

@@ -1,5 +1,6 @@
 package io.github.chainrule.bench;
 
+import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.kernels.Kernels;
@@ -39,18 +40,18 @@ public final class Workloads {
       biases = new Tensor[layers];
       for (int l = 0; l < layers; l++) {
         // He initialisation keeps activations of the same scale through the ReLUs.
-        weights[l] = Tensor.randn(seed + l, sizes[l], sizes[l + 1])
+        weights[l] = RandomTensors.randn(seed + l, sizes[l], sizes[l + 1])
             .mul(Math.sqrt(2.0 / sizes[l])).named("W" + (l + 1)).requiresGrad();
         biases[l] = Tensor.zeros(sizes[l + 1]).named("b" + (l + 1)).requiresGrad();
       }
-      x = Tensor.randn(seed + 100, batch, sizes[0]).named("x");
+      x = RandomTensors.randn(seed + 100, batch, sizes[0]).named("x");
       int out = sizes[layers];
       SplittableRandom rng = new SplittableRandom(seed + 200);
       labels = new int[batch];
       for (int i = 0; i < batch; i++) {
         labels[i] = rng.nextInt(out);
       }
-      target = Tensor.randn(seed + 300, batch, out).named("y");
+      target = RandomTensors.randn(seed + 300, batch, out).named("y");
     }
 
     /** Forward, backward and SGD update; returns the loss before the update. */
@@ -99,9 +100,9 @@ public final class Workloads {
    * not arithmetic, decides the speed.
    */
   public static final class WideSgd {
-    final Tensor a = Tensor.randn(1, 1, 1024).named("a").requiresGrad();
-    final Tensor b = Tensor.uniform(2, -1, 1, 1024).named("b").requiresGrad();
-    final Tensor w = Tensor.randn(3, 1024, 1).mul(1.0 / 32).named("w").requiresGrad();
+    final Tensor a = RandomTensors.randn(1, 1, 1024).named("a").requiresGrad();
+    final Tensor b = RandomTensors.uniform(2, -1, 1, 1024).named("b").requiresGrad();
+    final Tensor w = RandomTensors.randn(3, 1024, 1).mul(1.0 / 32).named("w").requiresGrad();
     final Tensor[] xs = new Tensor[256];
     final Tensor[] ys = new Tensor[256];
     int next;

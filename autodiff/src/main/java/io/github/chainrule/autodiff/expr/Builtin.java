@@ -2,43 +2,45 @@ package io.github.chainrule.autodiff.expr;
 
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
-import java.util.Arrays;
+import io.github.chainrule.autodiff.ops.OpTable;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * The functions an expression may call. Each one builds exactly the {@link Tensor} op of the same
- * name, so a parsed expression and the same model written in Java give the same graph.
+ * The functions an expression may call: the rows of the {@link OpTable} that have a name in
+ * expressions, then the reductions and the transpose. Each builds exactly the {@link Tensor} op of
+ * the same name, so a parsed expression and the same model written in Java give the same graph, and
+ * an elementwise op added to the table is callable here.
  */
-public enum Builtin {
-  RELU("relu", 1),
-  SIGMOID("sigmoid", 1),
-  TANH("tanh", 1),
-  EXP("exp", 1),
-  LOG("log", 1),
-  SQRT("sqrt", 1),
-  ABS("abs", 1),
-  SIN("sin", 1),
-  COS("cos", 1),
-  SOFTPLUS("softplus", 1),
-  /** Elementwise maximum, {@link Tensor#maximum(Tensor)}. */
-  MAX("max", 2),
-  /** Elementwise minimum, {@link Tensor#minimum(Tensor)}. */
-  MIN("min", 2),
-  /** The sum of every element, a scalar: {@link Tensor#sum()}. */
-  SUM("sum", 1),
-  /** The mean of every element, a scalar: {@link Tensor#mean()}. */
-  MEAN("mean", 1),
-  /** A matrix with its last two axes swapped, {@link Tensor#transpose()}; refuses scalars and vectors. */
-  TRANSPOSE("transpose", 1);
+public final class Builtin {
+  private static final List<Builtin> ALL = Stream.concat(
+      OpTable.entries().stream()
+          .filter(e -> e.function() != null && e.plain())
+          .map(e -> new Builtin(e.function(), e.arity(), e::apply)),
+      // Not elementwise, so not rows of the op table: the whole-tensor reductions and the transpose.
+      Stream.of(
+          new Builtin("sum", 1, args -> args[0].sum()),
+          new Builtin("mean", 1, args -> args[0].mean()),
+          new Builtin("transpose", 1, args -> transpose(args[0]))))
+      .toList();
 
   private final String text;
   private final int arity;
+  private final Function<Tensor[], Tensor> build;
 
-  Builtin(String text, int arity) {
+  private Builtin(String text, int arity, Function<Tensor[], Tensor> build) {
     this.text = text;
     this.arity = arity;
+    this.build = build;
+  }
+
+  /** Every function: the op table's, in its order, then sum, mean and transpose. */
+  public static List<Builtin> values() {
+    return ALL;
   }
 
   /** The name written in expressions: {@code "relu"}. */
@@ -52,24 +54,7 @@ public enum Builtin {
   }
 
   Tensor apply(Tensor... args) {
-    switch (this) {
-      case RELU: return args[0].relu();
-      case SIGMOID: return args[0].sigmoid();
-      case TANH: return args[0].tanh();
-      case EXP: return args[0].exp();
-      case LOG: return args[0].log();
-      case SQRT: return args[0].sqrt();
-      case ABS: return args[0].abs();
-      case SIN: return args[0].sin();
-      case COS: return args[0].cos();
-      case SOFTPLUS: return args[0].softplus();
-      case MAX: return args[0].maximum(args[1]);
-      case MIN: return args[0].minimum(args[1]);
-      case SUM: return args[0].sum();
-      case MEAN: return args[0].mean();
-      case TRANSPOSE: return transpose(args[0]);
-      default: throw new AssertionError(this);
-    }
+    return build.apply(args);
   }
 
   /**
@@ -88,8 +73,8 @@ public enum Builtin {
 
   /** The function written {@code text} (exact, lower case), if there is one. */
   public static Optional<Builtin> named(String text) {
-    for (Builtin b : values()) {
-      if (b.text.equals(text)) {
+    for (Builtin b : ALL) {
+      if (b.text().equals(text)) {
         return Optional.of(b);
       }
     }
@@ -98,7 +83,12 @@ public enum Builtin {
 
   /** "relu, sigmoid, ..., min": for messages. */
   static String list() {
-    return Arrays.stream(values()).map(Builtin::text).collect(Collectors.joining(", "));
+    return ALL.stream().map(Builtin::text).collect(Collectors.joining(", "));
+  }
+
+  @Override
+  public String toString() {
+    return text();
   }
 
   /**
@@ -110,14 +100,14 @@ public enum Builtin {
     String lower = typed.toLowerCase(Locale.ROOT);
     Builtin best = null;
     int bestDistance = Integer.MAX_VALUE;
-    for (Builtin b : values()) {
-      int d = Spelling.distance(lower, b.text);
+    for (Builtin b : ALL) {
+      int d = Spelling.distance(lower, b.text());
       if (d < bestDistance) {
         best = b;
         bestDistance = d;
       }
     }
-    boolean near = bestDistance <= 2 && 2 * bestDistance < Math.max(lower.length(), best.text.length());
+    boolean near = bestDistance <= 2 && 2 * bestDistance < Math.max(lower.length(), best.text().length());
     return near ? Optional.of(best) : Optional.empty();
   }
 }

@@ -2,6 +2,7 @@ package io.github.chainrule.autodiff.inspect;
 
 import com.google.common.collect.MapMaker;
 import io.github.chainrule.autodiff.Op;
+import io.github.chainrule.autodiff.OpHook;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import java.net.URL;
@@ -49,9 +50,20 @@ public final class AnomalyMode {
   private static final ConcurrentMap<Tensor, StackTraceElement> SITES = new MapMaker().weakKeys().makeMap();
   private static final URL LIBRARY = location(Tensor.class);
   private static final int SAMPLES = 3;
-  // Read by every op: true while at least one thread has anomaly mode on.
+  // True while at least one thread has anomaly mode on; the hook is installed exactly then.
   private static volatile boolean anyThread;
   private static int threadsOn;
+  private static final OpHook HOOK = new OpHook() {
+    @Override
+    public void afterForward(Op op, Tensor[] inputs, Tensor output) {
+      checkForward(op, inputs, output);
+    }
+
+    @Override
+    public Tensor[] backward(Tensor node, Tensor[] inputs, Tensor gradOutput) {
+      return checkedBackward(node, inputs, gradOutput);
+    }
+  };
 
   private AnomalyMode() {}
 
@@ -70,6 +82,7 @@ public final class AnomalyMode {
     synchronized (AnomalyMode.class) {
       threadsOn += on ? 1 : -1;
       anyThread = threadsOn > 0;
+      OpHook.install(anyThread ? HOOK : null);
     }
   }
 
@@ -99,8 +112,8 @@ public final class AnomalyMode {
   }
 
   /**
-   * The hook's guard, read by every op: false means no thread has anomaly mode on and the op skips
-   * the checks entirely.
+   * True while any thread has anomaly mode on, and so its {@link OpHook} is installed: when false,
+   * ops skip the checks entirely.
    */
   public static boolean active() {
     return anyThread;
@@ -112,10 +125,10 @@ public final class AnomalyMode {
   }
 
   /**
-   * Called by {@link Tensor#apply} after {@code op} computed {@code out}, only when {@link #active()}:
-   * records where the node was created and throws if it holds NaN or an infinity.
+   * After {@code op} computed {@code out}, while the hook is installed: records where the node was
+   * created and throws if it holds NaN or an infinity.
    */
-  public static void checkForward(Op op, Tensor[] inputs, Tensor out) {
+  private static void checkForward(Op op, Tensor[] inputs, Tensor out) {
     State s = STATE.get();
     if (!s.on || s.backwardDepth > 0) {
       return;
@@ -162,11 +175,11 @@ public final class AnomalyMode {
   }
 
   /**
-   * Called by the backward engine instead of {@code node.op().backward(inputs, node, gradOutput)},
-   * only when {@link #active()}: runs the rule with forward checks suspended, then throws if any
-   * contribution holds NaN or an infinity.
+   * Instead of {@code node.op().backward(inputs, node, gradOutput)}, while the hook is installed:
+   * runs the rule with forward checks suspended, then throws if any contribution holds NaN or an
+   * infinity.
    */
-  public static Tensor[] backward(Tensor node, Tensor[] inputs, Tensor gradOutput) {
+  private static Tensor[] checkedBackward(Tensor node, Tensor[] inputs, Tensor gradOutput) {
     State s = STATE.get();
     if (!s.on) {
       return node.op().backward(inputs, node, gradOutput);

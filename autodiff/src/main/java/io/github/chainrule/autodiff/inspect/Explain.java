@@ -2,6 +2,7 @@ package io.github.chainrule.autodiff.inspect;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.GradMode;
 import io.github.chainrule.autodiff.Tensor;

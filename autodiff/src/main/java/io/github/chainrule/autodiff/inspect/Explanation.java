@@ -2,6 +2,7 @@ package io.github.chainrule.autodiff.inspect;
 
 import static io.github.chainrule.autodiff.Format.number;
 
+import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.Format;
 import java.util.List;
 import java.util.Locale;

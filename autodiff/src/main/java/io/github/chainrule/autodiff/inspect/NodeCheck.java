@@ -2,8 +2,11 @@ package io.github.chainrule.autodiff.inspect;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.GradCheck;
+import io.github.chainrule.autodiff.GradCheck.Estimate;
+import io.github.chainrule.autodiff.GradCheck.Status;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.inspect.GraphView.Edge;
@@ -37,8 +40,8 @@ import java.util.Set;
  * 1e-5, rtol = 1e-3.
  *
  * <h2>Kinks</h2>
- * Where the one-sided differences disagree, and keep disagreeing at a ten times smaller step, the
- * element is at a kink: it is reported as KINK (not FAIL) when the autodiff value lies between the
+ * Where the one-sided differences disagree, and keep disagreeing at a ten times smaller step (the
+ * probe is {@link GradCheck#estimate}, shared with GradCheck), the element is at a kink: it is reported as KINK (not FAIL) when the autodiff value lies between the
  * two one-sided slopes, with the kinks of its consumers' ops (relu at 0, a maximum tie, …) that
  * explain it.
  *
@@ -47,9 +50,6 @@ import java.util.Set;
  * maxElementsPerNode} elements are sampled at evenly spaced elements.
  */
 public final class NodeCheck {
-  /** Outcome of one element, and of a node (its worst element). */
-  public enum Status { PASS, KINK, FAIL }
-
   /** One element of one node. */
   public record Entry(String node, String op, int[] index, double analytic, double numeric, double absError,
       double relError, Status status, double leftSlope, double rightSlope, List<Kink> kinks) {
@@ -147,24 +147,11 @@ public final class NodeCheck {
       for (int s = 0; s < checked; s++) {
         int e = (int) ((long) s * size / checked);
         double a = analytic[n].data()[e];
-        double plus = view.replay(downstream, GraphView.nudged(node, e, eps));
-        double minus = view.replay(downstream, GraphView.nudged(node, e, -eps));
-        double numeric = (plus - minus) / (2 * eps);
-        double right = (plus - base) / eps;
-        double left = (base - minus) / eps;
-        if (!close(left, right)) {
-          // Curvature also separates the one-sided slopes, by about ε·|f''|; a kink's stay apart.
-          double small = eps / 10;
-          double r2 = (view.replay(downstream, GraphView.nudged(node, e, small)) - base) / small;
-          double l2 = (base - view.replay(downstream, GraphView.nudged(node, e, -small))) / small;
-          if (Math.abs(r2 - l2) < 0.5 * Math.abs(right - left)) {
-            left = numeric;
-            right = numeric;
-          }
-        }
         int element = e;
+        Estimate estimate = GradCheck.estimate(
+            delta -> view.replay(downstream, GraphView.nudged(node, element, delta)), base, eps, atol, rtol);
         List<Kink> kinks = nodeKinks.stream().filter(k -> k.inputElement() == element).toList();
-        Entry entry = judge(node, unflatten(e, strides), a, numeric, left, right, kinks);
+        Entry entry = judge(node, unflatten(e, strides), a, estimate, kinks);
         entries.add(entry);
         maxAbs = Math.max(maxAbs, Double.isNaN(entry.absError()) ? Double.POSITIVE_INFINITY : entry.absError());
         maxRel = Math.max(maxRel, Double.isNaN(entry.relError()) ? Double.POSITIVE_INFINITY : entry.relError());
@@ -179,19 +166,12 @@ public final class NodeCheck {
   }
 
   /** GradCheck's rule, so the two checks judge the same numbers the same way. */
-  private Entry judge(Tensor node, int[] index, double a, double numeric, double left, double right, List<Kink> kinks) {
-    double abs = Math.abs(a - numeric);
-    double rel = abs / Math.max(Math.abs(numeric), Double.MIN_NORMAL);
-    Status status = Status.valueOf(rule().judge(a, numeric, left, right).name());
-    return new Entry(node.label(), opLabel(node), index, a, numeric, abs, rel, status, left, right, kinks);
-  }
-
-  private boolean close(double x, double y) {
-    return rule().close(x, y);
-  }
-
-  private GradCheck.Rule rule() {
-    return new GradCheck.Rule(atol, rtol);
+  private Entry judge(Tensor node, int[] index, double a, Estimate n, List<Kink> kinks) {
+    double abs = Math.abs(a - n.numeric());
+    double rel = abs / Math.max(Math.abs(n.numeric()), Double.MIN_NORMAL);
+    Status status = new GradCheck.Rule(atol, rtol).judge(a, n.numeric(), n.leftSlope(), n.rightSlope());
+    return new Entry(node.label(), opLabel(node), index, a, n.numeric(), abs, rel, status, n.leftSlope(),
+        n.rightSlope(), kinks);
   }
 
   /** For each failing node whose consumers all pass, those consumers' ops are to blame. */

@@ -24,9 +24,6 @@ public class JavaKernels implements Kernels {
       case RELU:
         for (int i = 0; i < n; i++) { double v = x[xOff + i]; out[outOff + i] = v <= 0 ? 0.0 : v; }
         return;
-      case STEP:
-        for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] > 0 ? 1.0 : 0.0;
-        return;
       case EXP:
         for (int i = 0; i < n; i++) out[outOff + i] = Math.exp(x[xOff + i]);
         return;
@@ -72,6 +69,16 @@ public class JavaKernels implements Kernels {
   @Override
   public void binaryScalarLeft(Binary f, double a, double[] b, int bOff, double[] out, int outOff, int n) {
     for (int i = 0; i < n; i++) out[outOff + i] = f.apply(a, b[bOff + i]);
+  }
+
+  @Override
+  public void compare(Comparison c, double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n) {
+    for (int i = 0; i < n; i++) out[outOff + i] = c.apply(a[aOff + i], b[bOff + i]);
+  }
+
+  @Override
+  public void compareScalarRight(Comparison c, double[] a, int aOff, double b, double[] out, int outOff, int n) {
+    for (int i = 0; i < n; i++) out[outOff + i] = c.apply(a[aOff + i], b);
   }
 
   @Override

@@ -33,6 +33,12 @@ public interface Kernels {
   /** out[i] = f(a, b[i]): the left operand is one value, broadcast. */
   void binaryScalarLeft(Binary f, double a, double[] b, int bOff, double[] out, int outOff, int n);
 
+  /** out[i] = c(a[i], b[i]), a {@link Comparison} mask. */
+  void compare(Comparison c, double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n);
+
+  /** out[i] = c(a[i], b): the right operand is one value, as in relu's step against 0. */
+  void compareScalarRight(Comparison c, double[] a, int aOff, double b, double[] out, int outOff, int n);
+
   /** acc[i] += x[i]. */
   void addTo(double[] x, int xOff, double[] acc, int accOff, int n);
 

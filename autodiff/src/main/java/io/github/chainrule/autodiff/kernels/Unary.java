@@ -2,7 +2,8 @@ package io.github.chainrule.autodiff.kernels;
 
 /**
  * Elementwise functions of one argument that the kernels evaluate in bulk. {@link #POW} and {@link
- * #LEAKY_RELU} and {@link #LEAKY_STEP} read the kernel call's {@code param}; the others ignore it.
+ * #LEAKY_RELU} read the kernel call's {@code param}; the others ignore it. Derivative masks such as
+ * relu's step are not here: they are {@link Comparison}s.
  */
 public enum Unary {
   NEG,
@@ -12,8 +13,6 @@ public enum Unary {
   EXP,
   LOG,
   RELU,
-  /** Heaviside step with H(0) = 0: the derivative relu uses, 1 where x &gt; 0. */
-  STEP,
   SIGMOID,
   TANH,
   SIN,
@@ -25,9 +24,7 @@ public enum Unary {
   /** x^param. */
   POW,
   /** x where x &gt; 0, otherwise param·x. */
-  LEAKY_RELU,
-  /** 1 where x &gt; 0, otherwise param: the derivative of LEAKY_RELU. */
-  LEAKY_STEP;
+  LEAKY_RELU;
 
   /** The scalar definition every kernel implementation must agree with. */
   public double apply(double x, double param) {
@@ -39,7 +36,6 @@ public enum Unary {
       case EXP: return Math.exp(x);
       case LOG: return Math.log(x);
       case RELU: return x <= 0 ? 0.0 : x; // NaN stays NaN, as in PyTorch: bad data must show
-      case STEP: return x > 0 ? 1.0 : 0.0;
       case SIGMOID: return sigmoid(x);
       case TANH: return Math.tanh(x);
       case SIN: return Math.sin(x);
@@ -48,7 +44,6 @@ public enum Unary {
       case SIGN: return Math.signum(x);
       case POW: return pow(x, param);
       case LEAKY_RELU: return x > 0 ? x : param * x;
-      case LEAKY_STEP: return x > 0 ? 1.0 : param;
       default: throw new AssertionError(this);
     }
   }

@@ -59,9 +59,7 @@ public final class VectorKernels extends JavaKernels {
       case SQUARE:
       case SQRT:
       case RELU:
-      case STEP:
       case LEAKY_RELU:
-      case LEAKY_STEP:
         return true;
       default:
         return false;
@@ -78,13 +76,11 @@ public final class VectorKernels extends JavaKernels {
       return;
     }
     DoubleVector zero = DoubleVector.zero(SPECIES);
-    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
     DoubleVector alpha = DoubleVector.broadcast(SPECIES, param);
     int i = 0;
     int bound = SPECIES.loopBound(n);
     // RELU zeroes where x <= 0, a comparison false for NaN, so NaN passes through as in the scalar
     // definition (and PyTorch): a NaN in the data must reach the loss, not vanish in a hidden layer.
-    // The steps blend on x > 0, false for NaN: the derivative there is 0, as PyTorch's mask gives.
     switch (f) {
       case NEG:
         for (; i < bound; i += L) {
@@ -116,22 +112,10 @@ public final class VectorKernels extends JavaKernels {
           v.blend(zero, v.compare(VectorOperators.LE, 0.0)).intoArray(out, outOff + i);
         }
         break;
-      case STEP:
-        for (; i < bound; i += L) {
-          DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
-          zero.blend(one, v.compare(VectorOperators.GT, 0.0)).intoArray(out, outOff + i);
-        }
-        break;
       case LEAKY_RELU:
         for (; i < bound; i += L) {
           DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
           v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(out, outOff + i);
-        }
-        break;
-      case LEAKY_STEP:
-        for (; i < bound; i += L) {
-          DoubleVector v = DoubleVector.fromArray(SPECIES, x, xOff + i);
-          alpha.blend(one, v.compare(VectorOperators.GT, 0.0)).intoArray(out, outOff + i);
         }
         break;
       default:
@@ -139,6 +123,31 @@ public final class VectorKernels extends JavaKernels {
     }
     for (; i < n; i++) {
       out[outOff + i] = f.apply(x[xOff + i], param);
+    }
+  }
+
+  /**
+   * Two blends, on a &gt; b and on a == b; both comparisons are false for NaN, which so gets {@code
+   * below}, as in the scalar definition (relu's mask is 0 at NaN, as PyTorch's is).
+   */
+  @Override
+  public void compareScalarRight(Comparison c, double[] a, int aOff, double b, double[] out, int outOff, int n) {
+    if (n < L) {
+      super.compareScalarRight(c, a, aOff, b, out, outOff, n);
+      return;
+    }
+    DoubleVector below = DoubleVector.broadcast(SPECIES, c.below());
+    DoubleVector equal = DoubleVector.broadcast(SPECIES, c.equal());
+    DoubleVector above = DoubleVector.broadcast(SPECIES, c.above());
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; i < bound; i += L) {
+      DoubleVector v = DoubleVector.fromArray(SPECIES, a, aOff + i);
+      below.blend(equal, v.compare(VectorOperators.EQ, b)).blend(above, v.compare(VectorOperators.GT, b))
+          .intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = c.apply(a[aOff + i], b);
     }
   }
 

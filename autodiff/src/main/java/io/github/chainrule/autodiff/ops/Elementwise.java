@@ -1,19 +1,26 @@
 package io.github.chainrule.autodiff.ops;
 
-import io.github.chainrule.autodiff.Op;
+import io.github.chainrule.autodiff.Format;
+import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.kernels.Binary;
+import io.github.chainrule.autodiff.kernels.Comparison;
 import io.github.chainrule.autodiff.kernels.Kernels;
 import io.github.chainrule.autodiff.kernels.Unary;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.function.DoubleBinaryOperator;
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Builders for elementwise ops, so that each op in {@link Functions} and {@link Arithmetic} is one
- * line: a name, a kernel function, and its derivative written in tensor ops. Binary ops broadcast
- * as NumPy does, and the builder reduces each input's gradient back to that input's shape (the
- * gradient of a broadcast is a sum over the broadcast axes).
+ * line: a name, a kernel function, its derivative written in tensor ops and the same derivative in
+ * doubles. Binary ops broadcast as NumPy does, and the builder reduces each input's gradient back
+ * to that input's shape (the gradient of a broadcast is a sum over the broadcast axes).
+ *
+ * <p>The two derivatives must agree bit for bit on rank-0 inputs; {@code OpTableTest} checks that
+ * for every op of the {@link OpTable}.
  */
 public final class Elementwise {
   private static final Kernels K = Kernels.get();
@@ -26,62 +33,136 @@ public final class Elementwise {
     Tensor apply(Tensor x, Tensor y, Tensor g);
   }
 
+  /** {@link UnaryVjp} in doubles, for rank-0 nodes. */
+  @FunctionalInterface
+  public interface ScalarUnaryVjp {
+    double apply(double x, double y, double g);
+  }
+
   /** dL/d(one input) from both inputs, the output y and dL/dy, before reduction to its shape. */
   @FunctionalInterface
   public interface BinaryVjp {
     Tensor apply(Tensor a, Tensor b, Tensor y, Tensor g);
   }
 
-  /** An op y = f(x) evaluated by a kernel, with derivative {@code vjp}. */
-  public static Op unary(String label, Unary f, double param, UnaryVjp vjp) {
-    String name = label.contains("(") ? label.substring(0, label.indexOf('(')) : label;
-    return new Op() {
-      @Override
-      public String name() {
-        return name;
-      }
+  /** {@link BinaryVjp} in doubles, for rank-0 nodes. */
+  @FunctionalInterface
+  public interface ScalarBinaryVjp {
+    double apply(double a, double b, double y, double g);
+  }
 
-      @Override
-      public String label() {
-        return label;
-      }
+  /** An op y = f(x) evaluated by {@code kernel}, with derivative {@code vjp}, in tensors and in doubles. */
+  public static Unit unary(String name, Unary kernel, UnaryVjp vjp, ScalarUnaryVjp scalarVjp) {
+    return unary(name, name, kernel, 0.0, vjp, scalarVjp);
+  }
 
-      @Override
-      public Tensor forward(Tensor... in) {
-        return map(f, param, in[0]);
-      }
+  /** {@link #unary(String, Unary, UnaryVjp, ScalarUnaryVjp)} for a kernel with a parameter. */
+  public static Unit unary(String name, String label, Unary kernel, double param, UnaryVjp vjp,
+      ScalarUnaryVjp scalarVjp) {
+    return Unit.of(name, label, in -> map(kernel, param, in[0]), (in, y, g) -> new Tensor[] {vjp.apply(in[0], y, g)})
+        .withScalarRules(1, (a, b) -> kernel.apply(a, param), (i, a, b, y, g) -> scalarVjp.apply(a, y, g));
+  }
 
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {vjp.apply(in[0], y, g)};
+  /**
+   * An op y = f(x) for a function no kernel has: the forward pass is a plain loop over {@code f}, and
+   * the scalar forward is {@code f} itself. The way to add an op without touching the kernels; give
+   * it a {@link Unary} kernel later if it turns out to be hot.
+   */
+  public static Unit unary(String name, String label, DoubleUnaryOperator f, UnaryVjp vjp,
+      ScalarUnaryVjp scalarVjp) {
+    return Unit.of(name, label,
+        in -> {
+          double[] x = in[0].data();
+          double[] out = new double[x.length];
+          for (int i = 0; i < x.length; i++) {
+            out[i] = f.applyAsDouble(x[i]);
+          }
+          return Tensor.wrap(out, in[0].shapeRef());
+        },
+        (in, y, g) -> new Tensor[] {vjp.apply(in[0], y, g)})
+        .withScalarRules(1, (a, b) -> f.applyAsDouble(a), (i, a, b, y, g) -> scalarVjp.apply(a, y, g));
+  }
+
+  /**
+   * An op y = f(a, b) with broadcasting, evaluated by {@code kernel}, with each input's derivative
+   * in tensors and in doubles.
+   */
+  public static Unit binary(String name, Binary kernel, BinaryVjp vjpA, ScalarBinaryVjp scalarVjpA,
+      BinaryVjp vjpB, ScalarBinaryVjp scalarVjpB) {
+    return Unit.of(name, name, in -> map2(name, kernel, in[0], in[1]), (in, y, g) -> {
+      Tensor a = in[0];
+      Tensor b = in[1];
+      return new Tensor[] {
+        a.needsGrad() ? vjpA.apply(a, b, y, g).sumTo(a.shapeRef()) : null,
+        b.needsGrad() ? vjpB.apply(a, b, y, g).sumTo(b.shapeRef()) : null
+      };
+    }).withScalarRules(2, kernel::apply,
+        (i, a, b, y, g) -> i == 0 ? scalarVjpA.apply(a, b, y, g) : scalarVjpB.apply(a, b, y, g));
+  }
+
+  // ---------------------------------------------------------------- kinks
+
+  /** Decides whether input element {@code element}, of value x, sits on a kink; null if not. */
+  @FunctionalInterface
+  public interface PointKink {
+    Kink at(Tensor y, int element, double x);
+  }
+
+  /** The kinks of a one-input elementwise op, element by element. */
+  public static Unit.Kinks pointwise(PointKink rule) {
+    return (in, y) -> {
+      List<Kink> out = new ArrayList<>();
+      double[] v = in[0].data();
+      for (int e = 0; e < v.length; e++) {
+        Kink k = rule.at(y, e, v[e]);
+        if (k != null) {
+          out.add(k);
+        }
       }
+      return out;
     };
   }
 
-  /** An op y = f(a, b) with broadcasting, evaluated by a kernel, with one derivative per input. */
-  public static Op binary(String name, Binary f, BinaryVjp vjpA, BinaryVjp vjpB) {
-    return new Op() {
-      @Override
-      public String name() {
-        return name;
-      }
+  /** A kink where the input equals {@code at}, with the slopes below and above it. */
+  public static Unit.Kinks kinkAt(double at, double leftSlope, double rightSlope) {
+    String where = "input = " + Format.number(at);
+    return pointwise((y, e, x) -> x == at ? Kink.of(y, 0, e, e, where, leftSlope, rightSlope) : null);
+  }
 
-      @Override
-      public Tensor forward(Tensor... in) {
-        return map2(name, f, in[0], in[1]);
+  /**
+   * Where both inputs of a binary op are equal: each input's slopes below and above the tie, for
+   * maximum (0 below, 1 above) and minimum (1 below, 0 above).
+   */
+  public static Unit.Kinks ties(double leftSlope, double rightSlope) {
+    return (in, y) -> {
+      int[] shape = y.shapeRef();
+      int[] sa = Shape.broadcastStrides(in[0].shapeRef(), shape);
+      int[] sb = Shape.broadcastStrides(in[1].shapeRef(), shape);
+      int[] strides = Shape.strides(shape);
+      double[] a = in[0].data();
+      double[] b = in[1].data();
+      List<Kink> out = new ArrayList<>();
+      for (int e = 0; e < y.size(); e++) {
+        int ia = 0;
+        int ib = 0;
+        int rest = e;
+        for (int d = 0; d < shape.length; d++) {
+          int i = rest / strides[d];
+          rest %= strides[d];
+          ia += i * sa[d];
+          ib += i * sb[d];
+        }
+        if (a[ia] == b[ib]) {
+          String where = "a tie, both inputs = " + a[ia];
+          out.add(Kink.of(y, 0, ia, e, where, leftSlope, rightSlope));
+          out.add(Kink.of(y, 1, ib, e, where, leftSlope, rightSlope));
+        }
       }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        Tensor a = in[0];
-        Tensor b = in[1];
-        return new Tensor[] {
-          a.needsGrad() ? vjpA.apply(a, b, y, g).sumTo(a.shapeRef()) : null,
-          b.needsGrad() ? vjpB.apply(a, b, y, g).sumTo(b.shapeRef()) : null
-        };
-      }
+      return out;
     };
   }
+
+  // ---------------------------------------------------------------- evaluation
 
   /** f applied to every element of x: a new tensor, no graph. */
   public static Tensor map(Unary f, double param, Tensor x) {
@@ -131,20 +212,37 @@ public final class Elementwise {
   }
 
   /**
-   * f(a, b) under broadcasting for functions no kernel has (the masks some derivatives need):
-   * a constant, never part of the graph, because these masks are piecewise constant.
+   * The mask c(a, b) under broadcasting: a constant, never part of the graph, because masks are
+   * piecewise constant (their own derivative is zero almost everywhere, so second derivatives stay
+   * correct).
    */
-  public static Tensor zip(String op, Tensor a, Tensor b, DoubleBinaryOperator f) {
+  public static Tensor mask(String op, Comparison c, Tensor a, Tensor b) {
     int[] shape = Shape.broadcast(op, a, b);
     double[] out = new double[Shape.numel(shape)];
     double[] x = a.data();
     double[] y = b.data();
-    broadcastRows(shape, a.shapeRef(), b.shapeRef(), (row, aOff, aStep, bOff, bStep, len) -> {
-      for (int i = 0; i < len; i++) {
-        out[row + i] = f.applyAsDouble(x[aOff + i * aStep], y[bOff + i * bStep]);
-      }
-    });
+    if (x.length == out.length && y.length == out.length) {
+      K.compare(c, x, 0, y, 0, out, 0, out.length);
+    } else if (y.length == 1 && x.length == out.length) {
+      K.compareScalarRight(c, x, 0, y[0], out, 0, out.length);
+    } else {
+      broadcastRows(shape, a.shapeRef(), b.shapeRef(), (row, aOff, aStep, bOff, bStep, len) -> {
+        for (int i = 0; i < len; i++) {
+          out[row + i] = c.apply(x[aOff + i * aStep], y[bOff + i * bStep]);
+        }
+      });
+    }
     return Tensor.wrap(out, shape);
+  }
+
+  /** The mask c(x, b) against one number, as relu's step against 0. */
+  public static Tensor mask(Comparison c, Tensor x, double b) {
+    if (x.rank() == 0) {
+      return Tensor.scalar(c.apply(x.data()[0], b));
+    }
+    double[] out = new double[x.size()];
+    K.compareScalarRight(c, x.data(), 0, b, out, 0, out.length);
+    return Tensor.wrap(out, x.shapeRef());
   }
 
   /** One contiguous output row of a broadcast: where it starts, and where and how each input walks. */

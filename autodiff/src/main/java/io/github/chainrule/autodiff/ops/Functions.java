@@ -1,86 +1,115 @@
 package io.github.chainrule.autodiff.ops;
 
+import static io.github.chainrule.autodiff.ops.Elementwise.kinkAt;
 import static io.github.chainrule.autodiff.ops.Elementwise.map;
+import static io.github.chainrule.autodiff.ops.Elementwise.mask;
+import static io.github.chainrule.autodiff.ops.Elementwise.pointwise;
 import static io.github.chainrule.autodiff.ops.Elementwise.unary;
 
 import io.github.chainrule.autodiff.Format;
+import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.Op;
-import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.kernels.Comparison;
 import io.github.chainrule.autodiff.kernels.Unary;
+import io.github.chainrule.autodiff.ops.OpTable.Domain;
+import io.github.chainrule.autodiff.ops.OpTable.Entry;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Elementwise functions of one tensor, one line each: name, kernel, and dL/dx from x, the output y
- * and the upstream gradient g. Masks such as relu's step are constants: their own derivative is
- * zero almost everywhere, so second derivatives stay correct.
+ * Elementwise functions of one tensor, one statement each and each a row of the {@link OpTable}:
+ * name, kernel, and dL/dx from x, the output y and the upstream gradient g, in tensor ops and in
+ * doubles; then, for the ops that have them, their kinks.
  *
  * <p>At non-differentiable points these follow PyTorch: relu'(0) = 0, |x|'(0) = 0, and clamp passes
- * the gradient on the closed interval [lo, hi].
+ * the gradient on the closed interval [lo, hi]. The masks (relu's step and the like) are {@link
+ * Comparison}s: constants, whose own derivative is zero almost everywhere, so second derivatives
+ * stay correct.
  */
 public final class Functions {
   private Functions() {}
 
-  public static final Op NEG = unary("neg", Unary.NEG, 0, (x, y, g) -> g.neg());
-  public static final Op SQUARE = unary("square", Unary.SQUARE, 0, (x, y, g) -> g.mul(x).mul(2.0));
-  public static final Op SQRT = unary("sqrt", Unary.SQRT, 0, (x, y, g) -> g.div(y.mul(2.0)));
-  public static final Op EXP = unary("exp", Unary.EXP, 0, (x, y, g) -> g.mul(y));
-  public static final Op LOG = unary("log", Unary.LOG, 0, (x, y, g) -> g.div(x));
-  public static final Op ABS = unary("abs", Unary.ABS, 0, (x, y, g) -> g.mul(map(Unary.SIGN, 0, x)));
-  public static final Op RELU = unary("relu", Unary.RELU, 0, (x, y, g) -> g.mul(map(Unary.STEP, 0, x)));
-  public static final Op SIGMOID = unary("sigmoid", Unary.SIGMOID, 0, (x, y, g) -> g.mul(y.mul(y.neg().add(1.0))));
-  public static final Op TANH = unary("tanh", Unary.TANH, 0, (x, y, g) -> g.mul(y.square().neg().add(1.0)));
-  public static final Op SIN = unary("sin", Unary.SIN, 0, (x, y, g) -> g.mul(x.cos()));
-  public static final Op COS = unary("cos", Unary.COS, 0, (x, y, g) -> g.mul(x.sin()).neg());
-  public static final Op SOFTPLUS = unary("softplus", Unary.SOFTPLUS, 0, (x, y, g) -> g.mul(x.sigmoid()));
+  static final List<Entry> ROWS = new ArrayList<>(); // before the rows, which add themselves
+
+  public static final Unit RELU = row(unary("relu", Unary.RELU,
+      (x, y, g) -> g.mul(mask(Comparison.STEP, x, 0.0)), (x, y, g) -> g * Comparison.STEP.apply(x, 0.0))
+      .withKinks(kinkAt(0.0, 0.0, 1.0)), "relu");
+  public static final Unit SIGMOID = row(unary("sigmoid", Unary.SIGMOID,
+      (x, y, g) -> g.mul(y.mul(y.neg().add(1.0))), (x, y, g) -> g * (y * (-y + 1.0))), "sigmoid");
+  public static final Unit TANH = row(unary("tanh", Unary.TANH,
+      (x, y, g) -> g.mul(y.square().neg().add(1.0)), (x, y, g) -> g * (-(y * y) + 1.0)), "tanh");
+  public static final Unit EXP = row(unary("exp", Unary.EXP,
+      (x, y, g) -> g.mul(y), (x, y, g) -> g * y), "exp");
+  public static final Unit LOG = OpTable.row(ROWS, unary("log", Unary.LOG,
+      (x, y, g) -> g.div(x), (x, y, g) -> g / x), "log", Domain.POSITIVE);
+  public static final Unit SQRT = OpTable.row(ROWS, unary("sqrt", Unary.SQRT,
+      (x, y, g) -> g.div(y.mul(2.0)), (x, y, g) -> g / (y * 2.0)), "sqrt", Domain.POSITIVE);
+  public static final Unit ABS = row(unary("abs", Unary.ABS,
+      (x, y, g) -> g.mul(map(Unary.SIGN, 0, x)), (x, y, g) -> g * Unary.SIGN.apply(x, 0))
+      .withKinks(kinkAt(0.0, -1.0, 1.0)), "abs");
+  public static final Unit SIN = row(unary("sin", Unary.SIN,
+      (x, y, g) -> g.mul(x.cos()), (x, y, g) -> g * Math.cos(x)), "sin");
+  public static final Unit COS = row(unary("cos", Unary.COS,
+      (x, y, g) -> g.mul(x.sin()).neg(), (x, y, g) -> -(g * Math.sin(x))), "cos");
+  public static final Unit SOFTPLUS = row(unary("softplus", Unary.SOFTPLUS,
+      (x, y, g) -> g.mul(x.sigmoid()), (x, y, g) -> g * Unary.sigmoid(x)), "softplus");
+  // No names in expressions: they have operators there (-x, x^2).
+  public static final Unit NEG = row(unary("neg", Unary.NEG,
+      (x, y, g) -> g.neg(), (x, y, g) -> -g), null);
+  public static final Unit SQUARE = row(unary("square", Unary.SQUARE,
+      (x, y, g) -> g.mul(x).mul(2.0), (x, y, g) -> g * x * 2.0), null);
 
   /** x^p for a constant p: d/dx = p·x^(p-1). */
   public static Op pow(double p) {
-    return unary("pow(" + Format.number(p) + ")", Unary.POW, p,
-        (x, y, g) -> p == 0.0 ? g.mul(0.0) : g.mul(x.pow(p - 1.0).mul(p)));
+    return unary("pow", "pow(" + Format.number(p) + ")", Unary.POW, p,
+        (x, y, g) -> p == 0.0 ? g.mul(0.0) : g.mul(x.pow(p - 1.0).mul(p)),
+        (x, y, g) -> p == 0.0 ? g * 0.0 : g * (Unary.pow(x, p - 1.0) * p));
   }
 
   /** x for x &gt; 0, alpha·x otherwise. */
   public static Op leakyRelu(double alpha) {
-    return unary("leakyRelu(" + Format.number(alpha) + ")", Unary.LEAKY_RELU, alpha,
-        (x, y, g) -> g.mul(map(Unary.LEAKY_STEP, alpha, x)));
+    Comparison step = new Comparison(alpha, alpha, 1.0);
+    return unary("leakyRelu", "leakyRelu(" + Format.number(alpha) + ")", Unary.LEAKY_RELU, alpha,
+        (x, y, g) -> g.mul(mask(step, x, 0.0)), (x, y, g) -> g * step.apply(x, 0.0))
+        .withKinks(kinkAt(0.0, alpha, 1.0));
   }
+
+  // clamp's mask, 1 where lo ≤ x ≤ hi, as the product of x ≥ lo and x ≤ hi (NaN fails the first).
+  private static final Comparison AT_LEAST = new Comparison(0.0, 1.0, 1.0);
+  private static final Comparison AT_MOST = new Comparison(1.0, 1.0, 0.0);
 
   /** min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi. */
   public static Op clamp(double lo, double hi) {
     if (!(lo <= hi)) {
       throw new IllegalArgumentException("clamp: lower bound " + lo + " is above upper bound " + hi);
     }
-    String label = "clamp(" + Format.number(lo) + ", "
-        + Format.number(hi) + ")";
-    return new Op() {
-      @Override
-      public String name() {
-        return "clamp";
-      }
+    return unary("clamp", "clamp(" + Format.number(lo) + ", " + Format.number(hi) + ")", x -> clamp(x, lo, hi),
+        (x, y, g) -> g.mul(mask(AT_LEAST, x, lo).mul(mask(AT_MOST, x, hi))),
+        (x, y, g) -> g * (AT_LEAST.apply(x, lo) * AT_MOST.apply(x, hi)))
+        .withKinks(pointwise((y, e, x) -> {
+          if (lo == hi && x == lo) {
+            return Kink.of(y, 0, e, e, "input = lo = hi = " + lo, 0.0, 0.0);
+          } else if (x == lo) {
+            return Kink.of(y, 0, e, e, "the lower bound, input = " + lo, 0.0, 1.0);
+          } else if (x == hi) {
+            return Kink.of(y, 0, e, e, "the upper bound, input = " + hi, 1.0, 0.0);
+          }
+          return null;
+        }));
+  }
 
-      @Override
-      public String label() {
-        return label;
-      }
+  private static double clamp(double x, double lo, double hi) {
+    return Math.min(Math.max(x, lo), hi);
+  }
 
-      @Override
-      public Tensor forward(Tensor... in) {
-        double[] x = in[0].data();
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-          out[i] = Math.min(Math.max(x[i], lo), hi);
-        }
-        return Tensor.wrap(out, in[0].shapeRef());
-      }
+  static {
+    OpTable.family(ROWS, "pow", 1, Domain.POSITIVE, p -> pow(p[0]), new double[] {3}, new double[] {-1.5},
+        new double[] {0});
+    OpTable.family(ROWS, "leakyRelu", 1, Domain.ANY, p -> leakyRelu(p[0]), new double[] {0.1});
+    OpTable.family(ROWS, "clamp", 1, Domain.ANY, p -> clamp(p[0], p[1]), new double[] {-0.95, 0.97});
+  }
 
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        double[] x = in[0].data();
-        double[] mask = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-          mask[i] = x[i] >= lo && x[i] <= hi ? 1.0 : 0.0;
-        }
-        return new Tensor[] {g.mul(Tensor.wrap(mask, in[0].shapeRef()))};
-      }
-    };
+  private static Unit row(Unit op, String function) {
+    return OpTable.row(ROWS, op, function, Domain.ANY);
   }
 }

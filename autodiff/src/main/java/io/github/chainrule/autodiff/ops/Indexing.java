@@ -38,44 +38,30 @@ public final class Indexing {
     }
     int outer = Shape.outer(shape, a);
     int inner = Shape.inner(shape, a);
-    return new Op() {
-      @Override
-      public String name() {
-        return "concat";
-      }
-
-      @Override
-      public String label() {
-        return "concat(axis=" + a + ")";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        double[] out = new double[Shape.numel(shape)];
-        int rowLen = shape[a] * inner;
-        int start = 0;
-        for (Tensor p : in) {
-          int chunk = p.shapeRef()[a] * inner;
-          for (int o = 0; o < outer; o++) {
-            System.arraycopy(p.data(), o * chunk, out, o * rowLen + start, chunk);
+    return Unit.of("concat", "concat(axis=" + a + ")",
+        in -> {
+          double[] out = new double[Shape.numel(shape)];
+          int rowLen = shape[a] * inner;
+          int start = 0;
+          for (Tensor p : in) {
+            int chunk = p.shapeRef()[a] * inner;
+            for (int o = 0; o < outer; o++) {
+              System.arraycopy(p.data(), o * chunk, out, o * rowLen + start, chunk);
+            }
+            start += chunk;
           }
-          start += chunk;
-        }
-        return Tensor.wrap(out, shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        Tensor[] grads = new Tensor[in.length];
-        int start = 0;
-        for (int i = 0; i < in.length; i++) {
-          int len = in[i].shapeRef()[a];
-          grads[i] = in[i].needsGrad() ? g.slice(a, start, start + len) : null;
-          start += len;
-        }
-        return grads;
-      }
-    };
+          return Tensor.wrap(out, shape);
+        },
+        (in, y, g) -> {
+          Tensor[] grads = new Tensor[in.length];
+          int start = 0;
+          for (int i = 0; i < in.length; i++) {
+            int len = in[i].shapeRef()[a];
+            grads[i] = in[i].needsGrad() ? g.slice(a, start, start + len) : null;
+            start += len;
+          }
+          return grads;
+        });
   }
 
   /** Elements [start, end) along {@code axis}. Backward pads the gradient with zeros. */
@@ -88,59 +74,25 @@ public final class Indexing {
     }
     int[] shape = x.shape();
     shape[a] = end - start;
-    return new Op() {
-      @Override
-      public String name() {
-        return "slice";
-      }
-
-      @Override
-      public String label() {
-        return "slice(axis=" + a + ", " + start + ":" + end + ")";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        return Tensor.wrap(copyBlock(in[0].data(), in[0].shapeRef(), a, start, shape), shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {Tensor.apply(pad(g, a, start, in[0].shapeRef()), g)};
-      }
-    };
+    return Unit.of("slice", "slice(axis=" + a + ", " + start + ":" + end + ")",
+        in -> Tensor.wrap(copyBlock(in[0].data(), in[0].shapeRef(), a, start, shape), shape),
+        (in, y, g) -> new Tensor[] {Tensor.apply(pad(g, a, start, in[0].shapeRef()), g)});
   }
 
   /** Places x at {@code start} along {@code axis} inside zeros of {@code shape}. Backward slices. */
   static Op pad(Tensor x, int axis, int start, int[] shape) {
     int len = x.shapeRef()[axis];
-    return new Op() {
-      @Override
-      public String name() {
-        return "pad";
-      }
-
-      @Override
-      public String label() {
-        return "pad(axis=" + axis + ", at " + start + ")";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        double[] out = new double[Shape.numel(shape)];
-        int outer = Shape.outer(shape, axis);
-        int inner = Shape.inner(shape, axis);
-        for (int o = 0; o < outer; o++) {
-          System.arraycopy(in[0].data(), o * len * inner, out, (o * shape[axis] + start) * inner, len * inner);
-        }
-        return Tensor.wrap(out, shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {g.slice(axis, start, start + len)};
-      }
-    };
+    return Unit.of("pad", "pad(axis=" + axis + ", at " + start + ")",
+        in -> {
+          double[] out = new double[Shape.numel(shape)];
+          int outer = Shape.outer(shape, axis);
+          int inner = Shape.inner(shape, axis);
+          for (int o = 0; o < outer; o++) {
+            System.arraycopy(in[0].data(), o * len * inner, out, (o * shape[axis] + start) * inner, len * inner);
+          }
+          return Tensor.wrap(out, shape);
+        },
+        (in, y, g) -> new Tensor[] {g.slice(axis, start, start + len)});
   }
 
   private static double[] copyBlock(double[] src, int[] srcShape, int axis, int start, int[] outShape) {
@@ -161,69 +113,42 @@ public final class Indexing {
     int[] idx = indices.clone();
     int[] shape = x.shape();
     shape[a] = idx.length;
-    return new Op() {
-      @Override
-      public String name() {
-        return "index";
-      }
-
-      @Override
-      public String label() {
-        return "index(axis=" + a + ", " + idx.length + " indices)";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        double[] out = new double[Shape.numel(shape)];
-        int[] src = in[0].shapeRef();
-        int outer = Shape.outer(src, a);
-        int inner = Shape.inner(src, a);
-        for (int o = 0; o < outer; o++) {
-          for (int j = 0; j < idx.length; j++) {
-            System.arraycopy(in[0].data(), (o * src[a] + idx[j]) * inner, out, (o * idx.length + j) * inner, inner);
+    return Unit.of("index", "index(axis=" + a + ", " + idx.length + " indices)",
+        in -> {
+          double[] out = new double[Shape.numel(shape)];
+          int[] src = in[0].shapeRef();
+          int outer = Shape.outer(src, a);
+          int inner = Shape.inner(src, a);
+          for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < idx.length; j++) {
+              System.arraycopy(in[0].data(), (o * src[a] + idx[j]) * inner, out, (o * idx.length + j) * inner, inner);
+            }
           }
-        }
-        return Tensor.wrap(out, shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {Tensor.apply(indexAdd(g, a, idx, in[0].shapeRef()), g)};
-      }
-    };
+          return Tensor.wrap(out, shape);
+        },
+        (in, y, g) -> new Tensor[] {Tensor.apply(indexAdd(g, a, idx, in[0].shapeRef()), g)});
   }
 
   /** Zeros of {@code shape} with slice j of x added at index[j] along axis. Backward selects. */
   static Op indexAdd(Tensor x, int axis, int[] idx, int[] shape) {
-    return new Op() {
-      @Override
-      public String name() {
-        return "indexAdd";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        double[] out = new double[Shape.numel(shape)];
-        double[] src = in[0].data();
-        int outer = Shape.outer(shape, axis);
-        int inner = Shape.inner(shape, axis);
-        for (int o = 0; o < outer; o++) {
-          for (int j = 0; j < idx.length; j++) {
-            int from = (o * idx.length + j) * inner;
-            int to = (o * shape[axis] + idx[j]) * inner;
-            for (int i = 0; i < inner; i++) {
-              out[to + i] += src[from + i];
+    return Unit.of("indexAdd", "indexAdd",
+        in -> {
+          double[] out = new double[Shape.numel(shape)];
+          double[] src = in[0].data();
+          int outer = Shape.outer(shape, axis);
+          int inner = Shape.inner(shape, axis);
+          for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < idx.length; j++) {
+              int from = (o * idx.length + j) * inner;
+              int to = (o * shape[axis] + idx[j]) * inner;
+              for (int i = 0; i < inner; i++) {
+                out[to + i] += src[from + i];
+              }
             }
           }
-        }
-        return Tensor.wrap(out, shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {g.index(axis, idx)};
-      }
-    };
+          return Tensor.wrap(out, shape);
+        },
+        (in, y, g) -> new Tensor[] {g.index(axis, idx)});
   }
 
   /**
@@ -240,64 +165,37 @@ public final class Indexing {
     }
     checkIndices("gather", x, a, indices);
     int[] idx = indices.clone();
-    return new Op() {
-      @Override
-      public String name() {
-        return "gather";
-      }
-
-      @Override
-      public String label() {
-        return "gather(axis=" + a + ")";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        int[] src = in[0].shapeRef();
-        int inner = Shape.inner(src, a);
-        double[] data = in[0].data();
-        double[] out = new double[idx.length];
-        for (int p = 0; p < out.length; p++) {
-          int o = p / inner;
-          int i = p % inner;
-          out[p] = data[(o * src[a] + idx[p]) * inner + i];
-        }
-        return Tensor.wrap(out, shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {Tensor.apply(scatter(g, a, idx, in[0].shapeRef()), g)};
-      }
-    };
+    return Unit.of("gather", "gather(axis=" + a + ")",
+        in -> {
+          int[] src = in[0].shapeRef();
+          int inner = Shape.inner(src, a);
+          double[] data = in[0].data();
+          double[] out = new double[idx.length];
+          for (int p = 0; p < out.length; p++) {
+            int o = p / inner;
+            int i = p % inner;
+            out[p] = data[(o * src[a] + idx[p]) * inner + i];
+          }
+          return Tensor.wrap(out, shape);
+        },
+        (in, y, g) -> new Tensor[] {Tensor.apply(scatter(g, a, idx, in[0].shapeRef()), g)});
   }
 
   /** The reverse of gather: zeros of {@code shape} with x's elements added at the gathered places. */
   static Op scatter(Tensor x, int axis, int[] idx, int[] shape) {
-    return new Op() {
-      @Override
-      public String name() {
-        return "scatter";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        int inner = Shape.inner(shape, axis);
-        double[] src = in[0].data();
-        double[] out = new double[Shape.numel(shape)];
-        for (int p = 0; p < src.length; p++) {
-          int o = p / inner;
-          int i = p % inner;
-          out[(o * shape[axis] + idx[p]) * inner + i] += src[p];
-        }
-        return Tensor.wrap(out, shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {g.gather(axis, idx)};
-      }
-    };
+    return Unit.of("scatter", "scatter",
+        in -> {
+          int inner = Shape.inner(shape, axis);
+          double[] src = in[0].data();
+          double[] out = new double[Shape.numel(shape)];
+          for (int p = 0; p < src.length; p++) {
+            int o = p / inner;
+            int i = p % inner;
+            out[(o * shape[axis] + idx[p]) * inner + i] += src[p];
+          }
+          return Tensor.wrap(out, shape);
+        },
+        (in, y, g) -> new Tensor[] {g.gather(axis, idx)});
   }
 
   private static void checkIndices(String op, Tensor x, int axis, int[] indices) {

@@ -1,9 +1,12 @@
 package io.github.chainrule.autodiff.ops;
 
+import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.kernels.Kernels;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reductions along an axis and the softmax family. Each works on the {@code [outer, len, inner]}
@@ -15,55 +18,29 @@ public final class Reductions {
   private Reductions() {}
 
   /** Σ of all elements, a scalar. Backward: every element gets g. */
-  public static final Op SUM_ALL = new Op() {
-    @Override
-    public String name() {
-      return "sum";
-    }
+  public static final Op SUM_ALL = Unit.of("sum", "sum",
+      in -> Tensor.scalar(K.sum(in[0].data(), 0, in[0].size())),
+      (in, y, g) -> new Tensor[] {g.expand(in[0].shapeRef())});
 
-    @Override
-    public Tensor forward(Tensor... in) {
-      return Tensor.scalar(K.sum(in[0].data(), 0, in[0].size()));
-    }
-
-    @Override
-    public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-      return new Tensor[] {g.expand(in[0].shapeRef())};
-    }
-  };
-
-  /** Σ along one axis. */
+  /** Σ along one axis. Backward: g broadcast back over the axis. */
   public static Op sum(Tensor x, int axis, boolean keepDims) {
     int a = Shape.axis("sum", axis, x.rank(), x);
     int[] shape = Shape.reduce(x.shapeRef(), a, keepDims);
     int[] kept = Shape.reduce(x.shapeRef(), a, true);
-    return new Op() {
-      @Override
-      public String name() {
-        return "sum";
-      }
-
-      @Override
-      public String label() {
-        return "sum(axis=" + a + ")";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        int[] s = in[0].shapeRef();
-        double[] out = new double[Shape.numel(shape)];
-        K.sumAxis(in[0].data(), 0, Shape.outer(s, a), s[a], Shape.inner(s, a), out, 0);
-        return Tensor.wrap(out, shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {g.reshape(kept).expand(in[0].shapeRef())};
-      }
-    };
+    return Unit.of("sum", "sum(axis=" + a + ")",
+        in -> {
+          int[] s = in[0].shapeRef();
+          double[] out = new double[Shape.numel(shape)];
+          K.sumAxis(in[0].data(), 0, Shape.outer(s, a), s[a], Shape.inner(s, a), out, 0);
+          return Tensor.wrap(out, shape);
+        },
+        (in, y, g) -> new Tensor[] {g.reshape(kept).expand(in[0].shapeRef())});
   }
 
-  /** Maximum along one axis. The gradient goes to the first maximal element (PyTorch's choice). */
+  /**
+   * Maximum along one axis. The gradient goes to the first maximal element (PyTorch's choice); where
+   * the maximum is shared, each tied element sits on a kink.
+   */
   public static Op max(Tensor x, int axis, boolean keepDims) {
     int a = Shape.axis("max", axis, x.rank(), x);
     if (x.shapeRef()[a] == 0) {
@@ -72,38 +49,60 @@ public final class Reductions {
     }
     int[] shape = Shape.reduce(x.shapeRef(), a, keepDims);
     int[] kept = Shape.reduce(x.shapeRef(), a, true);
-    return new Op() {
-      @Override
-      public String name() {
-        return "max";
-      }
+    return Unit.of("max", "max(axis=" + a + ")",
+        in -> {
+          int[] arg = argmax(in[0], a);
+          double[] data = in[0].data();
+          double[] out = new double[arg.length];
+          for (int p = 0; p < arg.length; p++) {
+            out[p] = data[arg[p]];
+          }
+          return Tensor.wrap(out, shape);
+        },
+        (in, y, g) -> {
+          double[] mask = new double[in[0].size()];
+          for (int p : argmax(in[0], a)) {
+            mask[p] = 1.0;
+          }
+          return new Tensor[] {g.reshape(kept).expand(in[0].shapeRef()).mul(Tensor.wrap(mask, in[0].shapeRef()))};
+        })
+        .withKinks((in, y) -> maxTies(y, in[0], a));
+  }
 
-      @Override
-      public String label() {
-        return "max(axis=" + a + ")";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        int[] arg = argmax(in[0], a);
-        double[] data = in[0].data();
-        double[] out = new double[arg.length];
-        for (int p = 0; p < arg.length; p++) {
-          out[p] = data[arg[p]];
+  /** max over an axis where the maximum is shared: raising a tied element makes it the maximum. */
+  private static List<Kink> maxTies(Tensor node, Tensor x, int axis) {
+    int[] s = x.shapeRef();
+    int outer = Shape.outer(s, axis);
+    int inner = Shape.inner(s, axis);
+    int len = s[axis];
+    double[] d = x.data();
+    List<Kink> out = new ArrayList<>();
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        double best = Double.NEGATIVE_INFINITY;
+        int count = 0;
+        for (int j = 0; j < len; j++) {
+          double v = d[(o * len + j) * inner + i];
+          if (v > best) {
+            best = v;
+            count = 1;
+          } else if (v == best) {
+            count++;
+          }
         }
-        return Tensor.wrap(out, shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        int[] arg = argmax(in[0], a);
-        double[] mask = new double[in[0].size()];
-        for (int p : arg) {
-          mask[p] = 1.0;
+        if (count < 2) {
+          continue;
         }
-        return new Tensor[] {g.reshape(kept).expand(in[0].shapeRef()).mul(Tensor.wrap(mask, in[0].shapeRef()))};
+        for (int j = 0; j < len; j++) {
+          int p = (o * len + j) * inner + i;
+          if (d[p] == best) {
+            out.add(Kink.of(node, 0, p, o * inner + i,
+                "a tie for the maximum (" + count + " elements = " + best + ")", 0.0, 1.0));
+          }
+        }
       }
-    };
+    }
+    return out;
   }
 
   /** Flat offsets of the first maximum along axis a for each output position; NaN wins, as in PyTorch. */
@@ -132,53 +131,17 @@ public final class Reductions {
   /** softmax(x) = exp(x - max) / Σ exp(x - max). Backward: y·(g - Σ g·y). */
   public static Op softmax(Tensor x, int axis) {
     int a = Shape.axis("softmax", axis, x.rank(), x);
-    return new Op() {
-      @Override
-      public String name() {
-        return "softmax";
-      }
-
-      @Override
-      public String label() {
-        return "softmax(axis=" + a + ")";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        return Tensor.wrap(softmaxValues(in[0], a, false), in[0].shapeRef());
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {y.mul(g.sub(g.mul(y).sum(a, true)))};
-      }
-    };
+    return Unit.of("softmax", "softmax(axis=" + a + ")",
+        in -> Tensor.wrap(softmaxValues(in[0], a, false), in[0].shapeRef()),
+        (in, y, g) -> new Tensor[] {y.mul(g.sub(g.mul(y).sum(a, true)))});
   }
 
   /** logSoftmax(x) = x - max - log Σ exp(x - max). Backward: g - softmax·Σ g. */
   public static Op logSoftmax(Tensor x, int axis) {
     int a = Shape.axis("logSoftmax", axis, x.rank(), x);
-    return new Op() {
-      @Override
-      public String name() {
-        return "logSoftmax";
-      }
-
-      @Override
-      public String label() {
-        return "logSoftmax(axis=" + a + ")";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        return Tensor.wrap(softmaxValues(in[0], a, true), in[0].shapeRef());
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {g.sub(y.exp().mul(g.sum(a, true)))};
-      }
-    };
+    return Unit.of("logSoftmax", "logSoftmax(axis=" + a + ")",
+        in -> Tensor.wrap(softmaxValues(in[0], a, true), in[0].shapeRef()),
+        (in, y, g) -> new Tensor[] {g.sub(y.exp().mul(g.sum(a, true)))});
   }
 
   private static double[] softmaxValues(Tensor x, int a, boolean log) {

@@ -18,28 +18,10 @@ public final class Shaping {
   /** Reshape to {@code target}, one dimension of which may be -1. Backward reshapes back. */
   public static Op reshape(Tensor x, int[] target) {
     int[] shape = resolve(x, target);
-    return new Op() {
-      @Override
-      public String name() {
-        return "reshape";
-      }
-
-      @Override
-      public String label() {
-        return "reshape" + Shape.format(shape);
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        // A view: reshape of a row-major array never moves values.
-        return Tensor.wrap(in[0].data(), shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {g.reshape(in[0].shapeRef())};
-      }
-    };
+    // A view: reshape of a row-major array never moves values.
+    return Unit.of("reshape", "reshape" + Shape.format(shape),
+        in -> Tensor.wrap(in[0].data(), shape),
+        (in, y, g) -> new Tensor[] {g.reshape(in[0].shapeRef())});
   }
 
   private static int[] resolve(Tensor x, int[] target) {
@@ -74,33 +56,17 @@ public final class Shaping {
   public static Op transpose(Tensor x, int axis0, int axis1) {
     int a0 = Shape.axis("transpose", axis0, x.rank(), x);
     int a1 = Shape.axis("transpose", axis1, x.rank(), x);
-    return new Op() {
-      @Override
-      public String name() {
-        return "transpose";
-      }
-
-      @Override
-      public String label() {
-        return "transpose(" + a0 + ", " + a1 + ")";
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        int[] perm = new int[in[0].rank()];
-        for (int i = 0; i < perm.length; i++) {
-          perm[i] = i;
-        }
-        perm[a0] = a1;
-        perm[a1] = a0;
-        return permute(in[0], perm);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {g.transpose(a0, a1)};
-      }
-    };
+    return Unit.of("transpose", "transpose(" + a0 + ", " + a1 + ")",
+        in -> {
+          int[] perm = new int[in[0].rank()];
+          for (int i = 0; i < perm.length; i++) {
+            perm[i] = i;
+          }
+          perm[a0] = a1;
+          perm[a1] = a0;
+          return permute(in[0], perm);
+        },
+        (in, y, g) -> new Tensor[] {g.transpose(a0, a1)});
   }
 
   /** Output axis i is input axis perm[i]. */
@@ -151,40 +117,24 @@ public final class Shaping {
           + " cannot be broadcast to " + Shape.format(target));
     }
     int[] shape = target.clone();
-    return new Op() {
-      @Override
-      public String name() {
-        return "expand";
-      }
-
-      @Override
-      public String label() {
-        return "expand" + Shape.format(shape);
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        double[] src = in[0].data();
-        double[] out = new double[Shape.numel(shape)];
-        if (src.length == 1) {
-          Arrays.fill(out, src[0]);
-        } else {
-          Elementwise.broadcastRows(shape, in[0].shapeRef(), Shape.SCALAR, (row, off, step, unused, unusedStep, len) -> {
-            if (step == 1) {
-              System.arraycopy(src, off, out, row, len);
-            } else {
-              Arrays.fill(out, row, row + len, src[off]);
-            }
-          });
-        }
-        return Tensor.wrap(out, shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {g.sumTo(in[0].shapeRef())};
-      }
-    };
+    return Unit.of("expand", "expand" + Shape.format(shape),
+        in -> {
+          double[] src = in[0].data();
+          double[] out = new double[Shape.numel(shape)];
+          if (src.length == 1) {
+            Arrays.fill(out, src[0]);
+          } else {
+            Elementwise.broadcastRows(shape, in[0].shapeRef(), Shape.SCALAR, (row, off, step, unused, unusedStep, len) -> {
+              if (step == 1) {
+                System.arraycopy(src, off, out, row, len);
+              } else {
+                Arrays.fill(out, row, row + len, src[off]);
+              }
+            });
+          }
+          return Tensor.wrap(out, shape);
+        },
+        (in, y, g) -> new Tensor[] {g.sumTo(in[0].shapeRef())});
   }
 
   /** Sum over the axes along which {@code target} was broadcast to the input's shape. Backward expands. */
@@ -194,27 +144,9 @@ public final class Shaping {
           + " is not a broadcast of " + Shape.format(target));
     }
     int[] shape = target.length == 0 ? Shape.SCALAR : target.clone();
-    return new Op() {
-      @Override
-      public String name() {
-        return "sumTo";
-      }
-
-      @Override
-      public String label() {
-        return "sumTo" + Shape.format(shape);
-      }
-
-      @Override
-      public Tensor forward(Tensor... in) {
-        return Tensor.wrap(reduceTo(in[0], shape), shape);
-      }
-
-      @Override
-      public Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
-        return new Tensor[] {g.expand(in[0].shapeRef())};
-      }
-    };
+    return Unit.of("sumTo", "sumTo" + Shape.format(shape),
+        in -> Tensor.wrap(reduceTo(in[0], shape), shape),
+        (in, y, g) -> new Tensor[] {g.expand(in[0].shapeRef())});
   }
 
   /** Sums x over the axes where {@code target} (right-aligned) is 1 or missing. */

@@ -45,10 +45,10 @@ final class ExpectedShape {
     if (first.isEmpty()) {
       return first;
     }
-    switch (c.function()) {
-      case SUM: case MEAN:
+    switch (c.function().text()) {
+      case "sum": case "mean":
         return Optional.of(new int[0]);
-      case TRANSPOSE: {
+      case "transpose": {
         int[] s = first.get().clone();
         if (s.length < 2) {
           return Optional.empty();
@@ -58,11 +58,12 @@ final class ExpectedShape {
         s[s.length - 2] = last;
         return Optional.of(s);
       }
-      case MAX: case MIN: {
-        Optional<int[]> second = of(c.args().get(1), variables);
-        return second.isEmpty() ? second : broadcast(first.get(), second.get());
-      }
       default:
+        if (c.function().arity() == 2) {
+          // The binary functions (max, min) are elementwise: they broadcast.
+          Optional<int[]> second = of(c.args().get(1), variables);
+          return second.isEmpty() ? second : broadcast(first.get(), second.get());
+        }
         return first;
     }
   }

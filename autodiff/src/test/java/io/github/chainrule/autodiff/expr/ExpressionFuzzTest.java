@@ -1,5 +1,6 @@
 package io.github.chainrule.autodiff.expr;
 
+import io.github.chainrule.autodiff.testing.RandomTensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,7 +129,7 @@ class ExpressionFuzzTest {
     for (List<int[]> family : List.of(BROADCASTING, MATRICES)) {
       Map<String, Tensor> tensors = new LinkedHashMap<>();
       for (int i = 0; i < e.variables().size(); i++) {
-        tensors.put(e.variables().get(i), Tensor.uniform(i, -2, 2, family.get(i % family.size())).requiresGrad());
+        tensors.put(e.variables().get(i), RandomTensors.uniform(i, -2, 2, family.get(i % family.size())).requiresGrad());
       }
       if (buildsWithTheExpectedShape(text, e, tensors)) {
         backwardReachesEveryVariable(text, e.build(tensors).sum(), tensors);

@@ -91,7 +91,7 @@ class ExpressionPropertiesTest {
     Arbitrary<Node> power = Combinators.combine(sub, constant(3)).as((b, e) -> Node.binary(Operator.POW, b, e));
     Arbitrary<Node> unaryCall = Combinators.combine(
         Arbitraries.of(Builtin.values()).filter(f -> f.arity() == 1), sub).as((f, a) -> (Node) Node.call(f, a));
-    Arbitrary<Node> binaryCall = Combinators.combine(Arbitraries.of(Builtin.MAX, Builtin.MIN), sub, sub)
+    Arbitrary<Node> binaryCall = Combinators.combine(Arbitraries.of(Builtin.named("max").orElseThrow(), Builtin.named("min").orElseThrow()), sub, sub)
         .as((f, a, b) -> (Node) Node.call(f, a, b));
     return Arbitraries.frequencyOf(
         Tuple.of(3, leaf()),
@@ -113,7 +113,7 @@ class ExpressionPropertiesTest {
         Tuple.of(2, sub.map(Node::negate)),
         Tuple.of(1, Combinators.combine(
             Arbitraries.of(Operator.ADD, Operator.SUB, Operator.MUL, Operator.DIV, Operator.POW), sub, sub).as(Node::binary)),
-        Tuple.of(1, sub.map(a -> Node.call(Builtin.SQRT, a))));
+        Tuple.of(1, sub.map(a -> Node.call(Builtin.named("sqrt").orElseThrow(), a))));
   }
 
   private Arbitrary<Node> leaf() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.inspect.Explanation.Nudge;
 import io.github.chainrule.autodiff.inspect.Explanation.Path;

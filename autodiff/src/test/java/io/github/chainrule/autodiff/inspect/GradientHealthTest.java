@@ -1,5 +1,6 @@
 package io.github.chainrule.autodiff.inspect;
 
+import io.github.chainrule.autodiff.testing.RandomTensors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,9 +47,9 @@ class GradientHealthTest {
   @Test
   void aDeepSigmoidNetworkIsFlaggedAsVanishingWithDepth() {
     List<Tensor> params = new ArrayList<>();
-    Tensor a = Tensor.uniform(1, -1, 1, 8, 4).named("x");
+    Tensor a = RandomTensors.uniform(1, -1, 1, 8, 4).named("x");
     for (int i = 0; i < 8; i++) {
-      Tensor w = Tensor.uniform(10 + i, -0.5, 0.5, 4, 4).named("layer" + i + ".weight").requiresGrad();
+      Tensor w = RandomTensors.uniform(10 + i, -0.5, 0.5, 4, 4).named("layer" + i + ".weight").requiresGrad();
       Tensor b = Tensor.zeros(4).named("layer" + i + ".bias").requiresGrad();
       params.add(w);
       params.add(b);

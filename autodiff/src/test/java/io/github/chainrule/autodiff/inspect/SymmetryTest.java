@@ -1,5 +1,6 @@
 package io.github.chainrule.autodiff.inspect;
 
+import io.github.chainrule.autodiff.testing.RandomTensors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Constant initialisation makes twins that training never separates. */
 class SymmetryTest {
 
-  static final Tensor X = Tensor.uniform(3, -1, 1, 6, 2).named("x");
+  static final Tensor X = RandomTensors.uniform(3, -1, 1, 6, 2).named("x");
   static final Tensor Y = X.sum(1, true).sin().named("y");
 
   static Tensor loss(Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
@@ -57,9 +58,9 @@ class SymmetryTest {
 
   @Test
   void randomInitialisationHasNoTwins() {
-    Tensor w1 = Tensor.randn(5, 4, 2).named("hidden.weight").requiresGrad();
+    Tensor w1 = RandomTensors.randn(5, 4, 2).named("hidden.weight").requiresGrad();
     Tensor b1 = Tensor.zeros(4).named("hidden.bias").requiresGrad();
-    Tensor w2 = Tensor.randn(6, 1, 4).named("out.weight").requiresGrad();
+    Tensor w2 = RandomTensors.randn(6, 1, 4).named("out.weight").requiresGrad();
     Tensor b2 = Tensor.zeros(1).named("out.bias").requiresGrad();
     loss(w1, b1, w2, b2).backward();
     Symmetry.Result r = Symmetry.find("hidden", w1, b1);

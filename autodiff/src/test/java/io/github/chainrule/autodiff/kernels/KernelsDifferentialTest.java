@@ -113,6 +113,27 @@ class KernelsDifferentialTest {
   }
 
   @Test
+  void comparisonMasksMatchPlainJavaBitForBitNaNIncluded() {
+    Comparison c = new Comparison(0.25, 0.5, 1.0);
+    for (int n : SIZES) {
+      double[] a = values(n, n);
+      double[] b = values(n + 100, n);
+      double[] expected = new double[OFF + n];
+      double[] actual = new double[OFF + n];
+      plain.compare(c, a, OFF, b, OFF, expected, OFF, n);
+      vector.compare(c, a, OFF, b, OFF, actual, OFF, n);
+      assertSameBits(expected, actual, "compare n=" + n);
+      for (double s : new double[] {0.0, -0.0, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+        plain.compareScalarRight(c, a, OFF, s, expected, OFF, n);
+        vector.compareScalarRight(c, a, OFF, s, actual, OFF, n);
+        assertSameBits(expected, actual, "compare with scalar right " + s + " n=" + n);
+      }
+    }
+    assertEquals(0.25, c.apply(Double.NaN, 0.0), 0.0, "NaN compares below");
+    assertEquals(0.5, c.apply(-0.0, 0.0), 0.0, "the two zeros are equal");
+  }
+
+  @Test
   void addToAndAxpyMatchPlainJavaBitForBit() {
     for (int n : SIZES) {
       double[] x = values(n, n);

@@ -1,5 +1,6 @@
 package io.github.chainrule.autodiff.properties;
 
+import io.github.chainrule.autodiff.testing.RandomTensors;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.chainrule.autodiff.Autodiff;
@@ -41,7 +42,7 @@ class RandomGraphPropertyTest {
     // Differentiate twice with respect to the first leaf; the others are held as constants.
     Tensor[] leaves = graph.leaves();
     Tensor x = leaves[0];
-    Tensor v = Tensor.uniform(graph.valueSeed() + 1, -1, 1, x.shape());
+    Tensor v = RandomTensors.uniform(graph.valueSeed() + 1, -1, 1, x.shape());
     Autodiff.Fn f = xs -> {
       Tensor[] all = leaves.clone();
       for (int i = 1; i < all.length; i++) {

@@ -3,7 +3,11 @@ package io.github.chainrule.nn.layers;
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.nn.module.Module;
+import io.github.chainrule.autodiff.ops.OpTable;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /** A parameter-free elementwise module: ReLU, LeakyReLU, Sigmoid, Tanh or Identity. */
 public final class Activation extends Module {
@@ -40,18 +44,36 @@ public final class Activation extends Module {
     return new Activation("Identity", x -> x);
   }
 
-  /** The activation called {@code name}, case-insensitive: relu, leakyrelu, sigmoid, tanh, identity. */
+  /**
+   * The activation called {@code name}, case-insensitive: identity (also linear, none), leakyrelu
+   * (also leaky_relu, with PyTorch's slope 0.01), or any elementwise function of one tensor in
+   * chainrule's op table (relu, sigmoid, tanh, softplus, …), shown by PyTorch's class name where
+   * one of the factories above has it.
+   */
   public static Activation named(String name) {
-    switch (name.toLowerCase(java.util.Locale.ROOT)) {
-      case "relu": return relu();
-      case "leakyrelu": case "leaky_relu": return leakyRelu();
-      case "sigmoid": return sigmoid();
-      case "tanh": return tanh();
+    String key = name.toLowerCase(Locale.ROOT);
+    switch (key) {
       case "identity": case "linear": case "none": return identity();
+      case "leakyrelu": case "leaky_relu": return leakyRelu();
       default:
-        throw new IllegalArgumentException("activation '" + name
-            + "' is unknown; use relu, leakyrelu, sigmoid, tanh or identity");
+        break;
     }
+    List<OpTable.Entry> functions = OpTable.entries().stream()
+        .filter(e -> e.arity() == 1 && e.plain())
+        .toList();
+    for (OpTable.Entry e : functions) {
+      if (e.name().toLowerCase(Locale.ROOT).equals(key)) {
+        Activation a = new Activation(e.name(), x -> e.apply(new Tensor[] {x}));
+        return switch (key) {
+          case "relu" -> relu();
+          case "sigmoid" -> sigmoid();
+          case "tanh" -> tanh();
+          default -> a;
+        };
+      }
+    }
+    throw new IllegalArgumentException("activation '" + name + "' is unknown; use identity, leakyrelu or one of "
+        + functions.stream().map(OpTable.Entry::name).collect(Collectors.joining(", ")));
   }
 
   @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.nn.layers.Linear;
 import io.github.chainrule.nn.layers.Sequential;
 import io.github.chainrule.nn.module.Module;
@@ -40,7 +41,7 @@ public class OptimizerStateTest {
     return new Sequential(new Linear(3, 4, seed), new Linear(4, 2, seed + 1));
   }
 
-  static final Tensor X = Tensor.uniform(3, -1, 1, 5, 3);
+  static final Tensor X = RandomTensors.uniform(3, -1, 1, 5, 3);
 
   static void steps(Module m, Optimizer opt, int n) {
     for (int s = 0; s < n; s++) {

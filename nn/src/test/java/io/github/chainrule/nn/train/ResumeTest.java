@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.nn.data.Batches;
 import io.github.chainrule.nn.data.Dataset;
 import io.github.chainrule.nn.io.Checkpoint;
@@ -37,7 +38,7 @@ class ResumeTest {
   @TempDir
   Path dir;
 
-  static final Dataset DATA = Dataset.of(Tensor.uniform(11, -2, 2, 12, 3), Tensor.uniform(12, -1, 1, 12, 1));
+  static final Dataset DATA = Dataset.of(RandomTensors.uniform(11, -2, 2, 12, 3), RandomTensors.uniform(12, -1, 1, 12, 1));
   /** Shuffled mini-batches, one of them short, so the position inside the data matters. */
   static final Batches BATCHES = DATA.batches(5).shuffle(3);
 

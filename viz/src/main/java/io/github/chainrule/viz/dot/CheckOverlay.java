@@ -4,12 +4,12 @@ import static io.github.chainrule.viz.Markup.escape;
 
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
-import io.github.chainrule.autodiff.inspect.Kink;
+import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.inspect.Kinks;
 import io.github.chainrule.autodiff.inspect.NodeCheck;
 import io.github.chainrule.autodiff.inspect.NodeCheck.Entry;
 import io.github.chainrule.autodiff.inspect.NodeCheck.NodeResult;
-import io.github.chainrule.autodiff.inspect.NodeCheck.Status;
+import io.github.chainrule.autodiff.GradCheck.Status;
 import io.github.chainrule.viz.graph.TensorGraph;
 import java.util.HashSet;
 import java.util.IdentityHashMap;

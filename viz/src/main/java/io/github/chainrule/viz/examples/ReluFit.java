@@ -49,9 +49,9 @@ public final class ReluFit {
     }
     Tensor xt = Tensor.of(xs, n, 1).named("x");
     Tensor yt = Tensor.of(ys, n, 1).named("y");
-    Tensor a = Tensor.uniform(seed, -2, 2, 1, units).named("hidden.weight").requiresGrad();
-    Tensor b = Tensor.uniform(seed + 1, -2, 2, units).named("hidden.bias").requiresGrad();
-    Tensor w = Tensor.uniform(seed + 2, -1, 1, units, 1).named("out.weight").requiresGrad();
+    Tensor a = uniform(seed, -2, 2, 1, units).named("hidden.weight").requiresGrad();
+    Tensor b = uniform(seed + 1, -2, 2, units).named("hidden.bias").requiresGrad();
+    Tensor w = uniform(seed + 2, -1, 1, units, 1).named("out.weight").requiresGrad();
     Tensor c = Tensor.vector(0.0).named("out.bias").requiresGrad();
     List<Tensor> params = List.of(a, b, w, c);
     String[] tracked = {"hidden.weight[0]", "hidden.bias[0]", "out.weight[0]", "out.bias"};
@@ -112,5 +112,15 @@ public final class ReluFit {
     out.add(gx);
     out.add(gy);
     return out.toArray(new double[0][]);
+  }
+
+  /** Seeded uniform draws in [lo, hi): the viz library has no initialisers of its own (those are nn's). */
+  private static Tensor uniform(long seed, double lo, double hi, int... shape) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    double[] data = new double[io.github.chainrule.autodiff.Shape.numel(shape)];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = random.nextDouble(lo, hi);
+    }
+    return Tensor.of(data, shape);
   }
 }

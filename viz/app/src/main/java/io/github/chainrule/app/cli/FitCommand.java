@@ -1,5 +1,6 @@
 package io.github.chainrule.app.cli;
 
+import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.expr.Expression;
@@ -372,7 +373,7 @@ final class FitCommand implements Callable<Integer> {
         drawn.add(v);
       }
     }
-    double[] random = drawn.isEmpty() ? new double[0] : Tensor.randn(seed, drawn.size()).toArray();
+    double[] random = drawn.isEmpty() ? new double[0] : RandomTensors.randn(seed, drawn.size()).toArray();
     Map<String, Double> initial = new LinkedHashMap<>();
     for (String v : e.variables()) {
       if (!inputs.containsKey(v)) {

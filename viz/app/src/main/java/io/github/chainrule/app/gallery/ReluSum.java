@@ -5,6 +5,7 @@ import static io.github.chainrule.app.gallery.Pages.row;
 
 import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.nn.module.Module;
 import io.github.chainrule.nn.optim.Sgd;
 import io.github.chainrule.viz.dot.DotOptions;
@@ -70,8 +71,8 @@ final class ReluSum implements Demo {
     for (int i = 0; i < WIDTH; i++) {
       a[i] = signs.nextBoolean() ? 1.0 : -1.0;
     }
-    double[] b = Tensor.uniform(SEED + 5, -1, 1, WIDTH).toArray();
-    double[] w = Tensor.randn(SEED + 6, WIDTH).toArray();
+    double[] b = RandomTensors.uniform(SEED + 5, -1, 1, WIDTH).toArray();
+    double[] w = RandomTensors.randn(SEED + 6, WIDTH).toArray();
     SplittableRandom draws = new SplittableRandom(SEED + 7);
     int[] samples = new int[TOTAL_STEPS];
     for (int s = 0; s < TOTAL_STEPS; s++) {
@@ -83,8 +84,8 @@ final class ReluSum implements Demo {
   /** {x, y}: x ~ U(0, 1), y = cos(2x + 20x²) + 0.1·N(0, 1). */
   private static double[][] data(long xSeed, long noiseSeed) {
     try (var scope = Tensor.noGrad()) {
-      Tensor x = Tensor.uniform(xSeed, 0, 1, POINTS);
-      Tensor y = x.mul(2).add(x.square().mul(20)).cos().add(Tensor.randn(noiseSeed, POINTS).mul(NOISE));
+      Tensor x = RandomTensors.uniform(xSeed, 0, 1, POINTS);
+      Tensor y = x.mul(2).add(x.square().mul(20)).cos().add(RandomTensors.randn(noiseSeed, POINTS).mul(NOISE));
       return new double[][] {x.toArray(), y.toArray()};
     }
   }

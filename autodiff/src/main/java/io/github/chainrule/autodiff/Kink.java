@@ -1,6 +1,4 @@
-package io.github.chainrule.autodiff.inspect;
-
-import io.github.chainrule.autodiff.Format;
+package io.github.chainrule.autodiff;
 
 /**
  * A point where an op is not differentiable (relu or abs at 0, maximum or minimum at a tie, clamp at
@@ -18,10 +16,23 @@ import io.github.chainrule.autodiff.Format;
  * @param where the condition in words, e.g. {@code "input = 0"}
  * @param leftSlope d(output element)/d(input element) just below the kink
  * @param rightSlope the same just above
- * @param used the derivative autodiff's backward rule uses exactly at the kink
+ * @param used the derivative autodiff's backward rule uses exactly at the kink; NaN in the kinks an
+ *     op states ({@link Op#kinks}), filled in by {@code inspect.Kinks} from the op's backward rule
  */
 public record Kink(String op, String node, int inputIndex, int inputElement, int outputElement,
     String where, double leftSlope, double rightSlope, double used) {
+
+  /** A kink of the op that produced {@code output}, as the op states it: {@code used} not yet known. */
+  public static Kink of(Tensor output, int inputIndex, int inputElement, int outputElement, String where,
+      double leftSlope, double rightSlope) {
+    return new Kink(output.op().label(), output.label(), inputIndex, inputElement, outputElement, where,
+        leftSlope, rightSlope, Double.NaN);
+  }
+
+  /** This kink with the slope autodiff used filled in. */
+  public Kink withUsed(double usedSlope) {
+    return new Kink(op, node, inputIndex, inputElement, outputElement, where, leftSlope, rightSlope, usedSlope);
+  }
 
   /** {@code "left"}, {@code "right"}, {@code "average"} (both sides' mean) or {@code "neither"}. */
   public String side() {
