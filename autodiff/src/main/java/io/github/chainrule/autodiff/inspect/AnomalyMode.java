@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <h2>Per thread, off by default</h2>
  * Each thread has its own mode, switched by the scope above or by {@link #setEnabled}. When no
- * thread has it on, the cost to every op is one read of a static boolean; only a thread with it on
- * pays for the checks (a scan of each result) and for recording where each node was created (a stack
+ * thread has it on, its {@link OpHook} is not installed and the cost to every op is one read of a
+ * volatile field; only a thread with it on pays for the checks (a scan of each result) and for recording where each node was created (a stack
  * walk per op), which slows ops down many times: it is for debugging, as PyTorch's is.
  *
  * <h2>Where the node was created</h2>
