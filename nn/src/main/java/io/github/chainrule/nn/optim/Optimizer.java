@@ -27,8 +27,8 @@ import java.util.Set;
  * Parameters come in {@link ParamGroup}s, each with its own learning rate and weight decay. Each
  * parameter has its own state, keyed by its name and created on its first update: a step count and
  * the optimiser's buffers. {@link #stateDict()} and {@link #loadStateDict} save and restore all of
- * it, so a run can be stopped and continued bit for bit (see {@code Safetensors.save(Module,
- * Optimizer, ...)} for the file).
+ * it, so a run can be stopped and continued bit for bit ({@code io.github.chainrule.nn.io.Checkpoint}
+ * writes both with the weights to one file).
  */
 public abstract class Optimizer {
   private final String type;
