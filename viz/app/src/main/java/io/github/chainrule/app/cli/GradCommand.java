@@ -58,7 +58,7 @@ final class GradCommand implements Callable<Integer> {
   @Option(names = "--dot", paramLabel = "FILE", description = "Write the graph, with values, gradients and edge contributions, as DOT.")
   Path dot;
 
-  @Option(names = "--svg", paramLabel = "FILE", description = "Render the graph to SVG with Graphviz's dot.")
+  @Option(names = "--svg", paramLabel = "FILE", description = "Draw the graph as SVG, with the Graphviz built in (-Dchainrule.dot=PATH: the system's dot).")
   Path svg;
 
   @Override
@@ -78,9 +78,10 @@ final class GradCommand implements Callable<Integer> {
       createParent(dot);
       DotExporter.with(dotOptions(e)).write(out, dot);
     }
+    Graphviz.Rendering drawn = null;
     if (svg != null) {
       createParent(svg);
-      Graphviz.onPath().render(DotExporter.toDot(out, dotOptions(e)), Graphviz.Format.SVG, svg);
+      drawn = Graphviz.standard().render(DotExporter.toDot(out, dotOptions(e)), Graphviz.Format.SVG, svg);
     }
 
     PrintWriter w = spec.commandLine().getOut();
@@ -88,6 +89,10 @@ final class GradCommand implements Callable<Integer> {
       w.println(json(e, inputs, out, graph, check, nodeCheck));
     } else {
       printText(w, e, inputs, out, graph, check, nodeCheck);
+      if (drawn != null) {
+        w.println();
+        w.println("graph: " + svg + ", drawn by " + drawn.engine());
+      }
     }
     w.flush();
     boolean failed = (check != null && !check.passed()) || (nodeCheck != null && !nodeCheck.passed());
