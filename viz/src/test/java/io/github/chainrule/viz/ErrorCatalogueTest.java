@@ -148,7 +148,7 @@ class ErrorCatalogueTest {
   void reportGraphWhenGraphvizFailsSaysWhichGraphAndWhatDotSaid() throws Exception {
     Tensor loss = Fixtures.mlpLoss(true);
     String m = withFakeDot("echo 'Error: syntax error in line 3 near ->' >&2\nexit 2", () -> names(GraphvizException.class,
-        () -> HtmlReport.titled("Run 7").withGraphviz(Graphviz.onPath()).graph("Tiny network", loss, DotOptions.defaults()),
+        () -> HtmlReport.titled("Run 7").withGraphviz(Graphviz.standard()).graph("Tiny network", loss, DotOptions.defaults()),
         "report 'Run 7'", "'Tiny network'", "status 2", "syntax error in line 3"));
     assertFalse(m.isBlank());
   }
@@ -177,10 +177,10 @@ class ErrorCatalogueTest {
   void graphFilesWhenDotHangsAreStoppedWithTheLimitInTheMessage() throws Exception {
     Tensor loss = Fixtures.mlpLoss(true);
     withFakeDot("exec sleep 30", () -> names(GraphvizException.class,
-        () -> Graphviz.onPath().withTimeout(Duration.ofMillis(300))
+        () -> Graphviz.standard().withTimeout(Duration.ofMillis(300))
             .render(DotExporter.toDot(loss), Graphviz.Format.SVG, dir.resolve("never.svg")),
         "did not finish", "300 ms", "withMaxNodes"));
-    badArgument(() -> Graphviz.onPath().withTimeout(Duration.ZERO), "graphviz", "timeout", "PT0S");
+    badArgument(() -> Graphviz.standard().withTimeout(Duration.ZERO), "graphviz", "timeout", "PT0S");
   }
 
   @Test

@@ -83,7 +83,7 @@ public final class NodeCheckOverlay {
     System.out.println(check);
     Path dotFile = dir.resolve("node-check-overlay.dot");
     Files.writeString(dotFile, DotExporter.toDot(loss, options(check)));
-    Graphviz.Rendering svg = Graphviz.onPath().renderFile(dotFile, Graphviz.Format.SVG,
+    Graphviz.Rendering svg = Graphviz.standard().renderFile(dotFile, Graphviz.Format.SVG,
         dir.resolve("node-check-overlay.svg"));
     System.out.println("wrote " + dotFile + " and " + svg.file());
     if (!svg.warnings().isEmpty()) {

@@ -38,7 +38,7 @@ public final class ReadmePicture {
     Files.createDirectories(dir);
     Path dotFile = dir.resolve("tiny-network.dot");
     Files.writeString(dotFile, dot());
-    Graphviz.Rendering svg = Graphviz.onPath().renderFile(dotFile, Graphviz.Format.SVG, dir.resolve("tiny-network.svg"));
+    Graphviz.Rendering svg = Graphviz.standard().renderFile(dotFile, Graphviz.Format.SVG, dir.resolve("tiny-network.svg"));
     System.out.println("wrote " + dotFile + " and " + svg.file());
     if (!svg.warnings().isEmpty()) {
       System.out.println("dot said: " + svg.warnings());

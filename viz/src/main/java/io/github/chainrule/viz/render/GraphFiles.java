@@ -22,12 +22,10 @@ public final class GraphFiles {
   private GraphFiles() {}
 
   /**
-   * Writes {@code base}.dot, then one file per format. The .dot file is written first, so it is
-   * there even when Graphviz is not.
+   * Writes {@code base}.dot, then one file per format, drawn by {@link Graphviz#standard()}.
    *
    * @return the files written, .dot first
-   * @throws GraphvizNotFoundException when a format was asked for and {@code dot} is not installed;
-   *     its message says how to install it
+   * @throws GraphvizException when Graphviz fails, or PNG was asked of the embedded engine (SVG only)
    */
   public static List<Path> write(Tensor output, DotOptions options, Path base, Graphviz.Format... formats)
       throws IOException {
@@ -46,7 +44,7 @@ public final class GraphFiles {
     if (formats.length == 0) {
       return written;
     }
-    Graphviz graphviz = Graphviz.onPath();
+    Graphviz graphviz = Graphviz.standard();
     for (Graphviz.Format f : formats) {
       written.add(graphviz.renderFile(dotFile, f, base.resolveSibling(base.getFileName() + "." + f.extension())).file());
     }

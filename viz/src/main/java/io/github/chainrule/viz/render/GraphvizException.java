@@ -1,6 +1,6 @@
 package io.github.chainrule.viz.render;
 
-/** {@code dot} failed or timed out; {@link #stderr()} holds what it printed. */
+/** Graphviz rejected the DOT text, failed or timed out; {@link #stderr()} holds what it said. */
 public final class GraphvizException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
   private final String stderr;
@@ -20,7 +20,7 @@ public final class GraphvizException extends IllegalStateException {
     return e;
   }
 
-  /** What dot printed on standard error. */
+  /** What Graphviz said (its error and warning lines). */
   public String stderr() {
     return stderr;
   }

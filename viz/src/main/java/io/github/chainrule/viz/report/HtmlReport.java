@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * Sections appear in the order they are added. Plots are embedded as SVG images in {@code data:}
- * URIs; graphs are inlined as SVG elements with their ids prefixed per graph. Graphs need Graphviz ({@link Graphviz#onPath()}).
+ * URIs (as images, a plot's internal ids stay apart from the page's); graphs are inlined as SVG
+ * elements with their ids prefixed per graph, drawn by {@link Graphviz#standard()} (the embedded
+ * Graphviz: nothing to install), each with a line naming the engine.
  */
 public final class HtmlReport {
   private static final Pattern XML_PROLOG = Pattern.compile("<\\?xml[^>]*\\?>\\s*");
@@ -60,7 +62,7 @@ public final class HtmlReport {
     return new HtmlReport(title);
   }
 
-  /** Renders graphs with this Graphviz instead of the one on PATH. */
+  /** Renders graphs with this Graphviz instead of {@link Graphviz#standard()}. */
   public HtmlReport withGraphviz(Graphviz graphviz) {
     this.graphviz = checkNotNull(graphviz, "report: graphviz is null");
     return this;
@@ -82,17 +84,20 @@ public final class HtmlReport {
   /** The graph behind {@code output}, rendered by Graphviz and inlined as SVG, with the colour scale. */
   public HtmlReport graph(String heading, Tensor output, DotOptions options) throws IOException {
     String dot = DotExporter.toDot(output, options);
-    Graphviz g = graphviz != null ? graphviz : Graphviz.onPath();
+    Graphviz g = graphviz != null ? graphviz : Graphviz.standard();
     String svg;
     try {
-      svg = new String(g.renderBytes(dot, Graphviz.Format.SVG), StandardCharsets.UTF_8);
+      svg = g.svg(dot);
     } catch (GraphvizException e) {
       throw e.in("report '" + title + "', graph '" + heading + "'");
     }
     return graphSvg(heading, svg, options.gradientColours() != null);
   }
 
-  /** An SVG document already rendered (by Graphviz or anything else), inlined. */
+  /**
+   * An SVG document already rendered (by Graphviz or anything else), inlined; one drawn by {@link
+   * Graphviz} gets a line naming the engine under it.
+   */
   public HtmlReport graphSvg(String heading, String svgDocument, boolean withColourScale) {
     int n = ++graphs;
     String svg = XML_PROLOG.matcher(svgDocument).replaceFirst("");
@@ -107,6 +112,8 @@ public final class HtmlReport {
     if (withColourScale) {
       sb.append(colourScale());
     }
+    Graphviz.engineOf(svgDocument).ifPresent(engine -> sb.append("<p class=\"engine\">Drawn by ")
+        .append(escape(engine)).append(".</p>\n"));
     sections.add(sb.append("</section>").toString());
     return this;
   }
@@ -265,6 +272,7 @@ public final class HtmlReport {
       "table.parameters th { background: #f0f0f0; }",
       "td.values, td.name { font-family: 'DejaVu Sans Mono', monospace; }",
       "td.missing { color: #777; font-style: italic; }",
+      "p.engine { color: #777; font-size: 11px; margin: 4px 0 0; }",
       "table.scale { border-collapse: collapse; font-size: 11px; margin-top: 6px; }",
       "table.scale td, table.scale th { padding: 2px 6px; }",
       "");

@@ -1,7 +1,6 @@
 package io.github.chainrule.viz.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +17,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -25,19 +28,11 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Renders with the real {@code dot}. These tests fail (they do not skip) when Graphviz is missing:
- * CI installs it, and a silent skip would hide broken DOT.
+ * Renders with the embedded Graphviz, which every machine has; the tests of the system's {@code dot}
+ * skip without one (and fail under CI=true, see {@link RequiresTool}).
  */
 class GraphvizTest {
   @TempDir Path dir;
-
-  static Graphviz dot() {
-    try {
-      return Graphviz.onPath();
-    } catch (GraphvizNotFoundException e) {
-      throw new AssertionError("These tests need Graphviz: " + e.getMessage(), e);
-    }
-  }
 
   @TestFactory
   List<DynamicTest> everyGoldenGraphRendersWithoutAnyWarning() throws IOException {
@@ -47,24 +42,79 @@ class GraphvizTest {
     }
     files.add(Path.of("docs/tiny-network.dot"));
     assertTrue(files.size() >= Fixtures.goldenGraphs().size() + 1, "golden files: " + files);
-    Graphviz dot = dot();
+    Graphviz graphviz = Graphviz.standard();
     return files.stream().map(f -> DynamicTest.dynamicTest(f.toString(), () -> {
       Path svg = dir.resolve(f.getFileName() + ".svg");
-      Graphviz.Rendering r = dot.renderFile(f, Graphviz.Format.SVG, svg);
-      assertEquals("", r.warnings(), "dot printed warnings for " + f);
+      Graphviz.Rendering r = graphviz.renderFile(f, Graphviz.Format.SVG, svg);
+      assertEquals("", r.warnings(), "Graphviz warned about " + f);
       String text = Files.readString(svg, StandardCharsets.UTF_8);
       assertTrue(text.contains("<svg") && text.contains("</svg>"), text);
     })).toList();
   }
 
   @Test
-  void pngOutputIsAPng() throws IOException {
-    byte[] png = dot().renderBytes(ReadmePicture.dot(), Graphviz.Format.PNG);
+  void theStandardGraphvizIsTheEmbeddedOneAndEverySvgNamesIt() throws IOException {
+    Graphviz graphviz = Graphviz.standard();
+    assertEquals(Optional.empty(), graphviz.executable(), "no program runs");
+    assertTrue(graphviz.engine().matches("Graphviz \\d+\\.\\d+\\.\\d+ \\(embedded, WebAssembly via Chicory\\)"),
+        graphviz.engine());
+    String svg = graphviz.svg(ReadmePicture.dot());
+    assertEquals(Optional.of(graphviz.engine()), Graphviz.engineOf(svg));
+    assertTrue(svg.contains("<!-- drawn by " + graphviz.engine() + " -->\n<svg "), "the comment is just before <svg>");
+    assertTrue(svg.contains("grad [&#45;0.244505]"), "o's gradient is drawn");
+  }
+
+  @Test
+  void theSameDotGivesTheSameSvgEveryTime() throws IOException {
+    String dot = ReadmePicture.dot();
+    assertEquals(Graphviz.embedded().svg(dot), Graphviz.embedded().svg(dot));
+  }
+
+  @Test
+  void malformedDotNamesTheLineAndGraphvizStaysUsable() throws IOException {
+    Graphviz graphviz = Graphviz.embedded();
+    GraphvizException e = assertThrows(GraphvizException.class,
+        () -> graphviz.svg("digraph {\n  a -> b;\n  b -> ;\n}\n"));
+    assertTrue(e.getMessage().contains("syntax error in line 3 near ';'"), e.getMessage());
+    assertTrue(e.getMessage().contains("line 3: b -> ;"), "quotes the line: " + e.getMessage());
+    assertTrue(e.stderr().contains("syntax error in line 3"), e.stderr());
+    assertTrue(graphviz.svg("digraph { a -> b }").contains("<title>a&#45;&gt;b</title>"), "the next one renders");
+  }
+
+  @Test
+  void warningsAreReturnedWithTheDrawing() throws IOException {
+    Graphviz.Rendering r = Graphviz.embedded().render("digraph { a [shape=blob] }", Graphviz.Format.SVG,
+        dir.resolve("w.svg"));
+    assertEquals("Warning: using box for unknown shape blob", r.warnings());
+    assertTrue(Files.readString(r.file()).contains("<title>a</title>"));
+  }
+
+  @Test
+  void pngNeedsTheSystemDot() {
+    GraphvizException e = assertThrows(GraphvizException.class,
+        () -> Graphviz.embedded().renderBytes(ReadmePicture.dot(), Graphviz.Format.PNG));
+    assertTrue(e.getMessage().contains("draws SVG only, not png") && e.getMessage().contains("Graphviz.system()"),
+        e.getMessage());
+  }
+
+  @Test
+  void theSystemDotDrawsPng() throws IOException {
+    byte[] png = RequiresTool.systemDot().renderBytes(ReadmePicture.dot(), Graphviz.Format.PNG);
     assertTrue(png.length > 1000);
     assertEquals((byte) 0x89, png[0]);
     assertEquals('P', png[1]);
     assertEquals('N', png[2]);
     assertEquals('G', png[3]);
+  }
+
+  @Test
+  void theSystemDotNamesItselfToo() throws IOException {
+    Graphviz dot = RequiresTool.systemDot();
+    assertTrue(dot.engine().matches("Graphviz \\S+ \\(system dot, .*dot\\)"), dot.engine());
+    assertEquals(Optional.of(dot.engine()), Graphviz.engineOf(dot.svg("digraph { a -> b }")));
+    GraphvizException e = assertThrows(GraphvizException.class, () -> dot.svg("digraph {\n a -> ;\n}"));
+    assertTrue(e.getMessage().contains("exited with status") && e.getMessage().contains("line 2: a -> ;"),
+        e.getMessage());
   }
 
   @Test
@@ -76,22 +126,47 @@ class GraphvizTest {
   }
 
   @Test
-  void graphFilesWritesDotSvgAndPng() throws IOException {
-    dot();
+  void graphFilesWritesDotAndSvg() throws IOException {
     List<Path> files = GraphFiles.write(TinyNetworkGraph.lossAfterBackward(), DotOptions.defaults(),
-        dir.resolve("out/tiny"), Graphviz.Format.SVG, Graphviz.Format.PNG);
-    assertEquals(List.of(dir.resolve("out/tiny.dot"), dir.resolve("out/tiny.svg"), dir.resolve("out/tiny.png")), files);
+        dir.resolve("out/tiny"), Graphviz.Format.SVG);
+    assertEquals(List.of(dir.resolve("out/tiny.dot"), dir.resolve("out/tiny.svg")), files);
     assertTrue(Files.readString(files.get(0)).startsWith("digraph chainrule {"));
     assertTrue(Files.readString(files.get(1)).contains("</svg>"));
-    assertTrue(Files.size(files.get(2)) > 1000);
   }
 
   @Test
-  void invalidDotFailsWithWhatDotSaid() {
+  void manyThreadsRenderAtOnceAndEachGetsItsOwnGraph() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<String>> svgs = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        String dot = "digraph { node" + i + " -> sink" + i + " }";
+        svgs.add(pool.submit(() -> Graphviz.embedded().svg(dot)));
+      }
+      for (int i = 0; i < svgs.size(); i++) {
+        String svg = svgs.get(i).get();
+        assertTrue(svg.contains("<title>node" + i + "&#45;&gt;sink" + i + "</title>"), "graph " + i);
+        assertEquals(2, svg.split("class=\"node\"").length - 1, "graph " + i + " has its own two nodes only");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aLayoutOverTheTimeLimitIsStoppedAndTheNextOneRenders() throws IOException {
+    // 3,000 nodes in a dense lattice take seconds to lay out: far more than the 1 ms allowed here.
+    StringBuilder big = new StringBuilder("digraph {\n");
+    for (int i = 0; i < 3000; i++) {
+      big.append("  n").append(i).append(" -> n").append((i * 7 + 1) % 3000).append(";\n");
+    }
+    String dot = big.append("}\n").toString();
     GraphvizException e = assertThrows(GraphvizException.class,
-        () -> dot().render("digraph { a -> ; }", Graphviz.Format.SVG, dir.resolve("bad.svg")));
-    assertTrue(e.getMessage().contains("exited with status") && e.stderr().toLowerCase().contains("syntax error"),
+        () -> Graphviz.embedded().withTimeout(Duration.ofMillis(1)).svg(dot));
+    assertTrue(e.getMessage().contains("did not finish laying out 3,002 lines of DOT within 1 ms and was stopped"),
         e.getMessage());
+    assertTrue(e.getMessage().contains("withCollapsedChains"), "says what to do: " + e.getMessage());
+    assertTrue(Graphviz.embedded().svg("digraph { after -> stop }").contains("<title>after</title>"));
   }
 
   @Test
@@ -100,17 +175,23 @@ class GraphvizTest {
         () -> Graphviz.find(dir.toString()));
     assertTrue(e.getMessage().contains("apt-get install graphviz"), e.getMessage());
     assertTrue(e.getMessage().contains("brew install graphviz"), e.getMessage());
+    assertTrue(e.getMessage().contains("embedded"), "says the default needs nothing: " + e.getMessage());
     assertTrue(e.getMessage().contains(dir.toString()), "says where it looked: " + e.getMessage());
   }
 
   @Test
-  void aConfiguredDotThatIsNotThereIsReported() {
+  void aConfiguredDotIsUsedAndOneThatIsNotThereIsReported() throws IOException {
+    Path fake = dir.resolve("dot");
+    Files.writeString(fake, "#!/bin/sh\necho 'dot - graphviz version 9.9.9 (0)' >&2\n");
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
     String previous = System.getProperty(Graphviz.DOT_PROPERTY);
-    System.setProperty(Graphviz.DOT_PROPERTY, dir.resolve("no-such-dot").toString());
     try {
-      GraphvizNotFoundException e = assertThrows(GraphvizNotFoundException.class, Graphviz::onPath);
+      System.setProperty(Graphviz.DOT_PROPERTY, fake.toString());
+      assertEquals(Optional.of(fake), Graphviz.standard().executable());
+      assertEquals("Graphviz 9.9.9 (system dot, " + fake + ")", Graphviz.standard().engine());
+      System.setProperty(Graphviz.DOT_PROPERTY, dir.resolve("no-such-dot").toString());
+      GraphvizNotFoundException e = assertThrows(GraphvizNotFoundException.class, Graphviz::standard);
       assertTrue(e.getMessage().contains("no-such-dot is not an executable file"), e.getMessage());
-      assertFalse(Graphviz.isInstalled());
     } finally {
       if (previous == null) {
         System.clearProperty(Graphviz.DOT_PROPERTY);

@@ -1,5 +1,6 @@
 package io.github.chainrule.viz.report;
 
+import io.github.chainrule.viz.render.RequiresTool;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's Chromium, headless, offline, with a fresh profile per run. Missing Chromium fails the
- * test with the install command: CI installs it, so a skip would only hide a broken report.
+ * Debian's Chromium, headless, offline, with a fresh profile per run. Without Chromium the test is
+ * skipped with one line saying so, or fails under CI=true, which installs it ({@link RequiresTool}).
  */
 final class HeadlessChromium {
   private final Path executable;
@@ -23,17 +24,7 @@ final class HeadlessChromium {
   }
 
   static HeadlessChromium find(Path workDir) {
-    String path = System.getenv("PATH");
-    for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-      for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
-        Path p = Path.of(dir, name);
-        if (!dir.isEmpty() && Files.isExecutable(p)) {
-          return new HeadlessChromium(p, workDir);
-        }
-      }
-    }
-    throw new AssertionError("The report tests open the page in a real headless browser, but no chromium was found "
-        + "on PATH=" + path + ". Install it: sudo apt-get install chromium");
+    return new HeadlessChromium(RequiresTool.tool("chromium", "chromium-browser", "google-chrome"), workDir);
   }
 
   /** Takes a screenshot of {@code page} at the given window size. */

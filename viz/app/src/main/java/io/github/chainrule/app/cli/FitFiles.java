@@ -8,7 +8,6 @@ import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.nn.train.History;
 import io.github.chainrule.viz.plot.Chart;
 import io.github.chainrule.viz.plot.Plots;
-import io.github.chainrule.viz.render.GraphvizNotFoundException;
 import io.github.chainrule.viz.report.HtmlReport;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -193,12 +192,8 @@ final class FitFiles {
     for (Map.Entry<String, Chart> c : charts.entrySet()) {
       report.plot(headings.getOrDefault(c.getKey(), c.getKey()), c.getValue());
     }
-    try {
-      report.graph("The loss over all rows at the final parameters, after backward()", result.lossGraph(),
-          GradCommand.dotOptions(run.model.expression()).withTitle(null));
-    } catch (GraphvizNotFoundException e) {
-      report.paragraph("The graph is missing: Graphviz's dot was not found (" + e.getMessage() + ").");
-    }
+    report.graph("The loss over all rows at the final parameters, after backward()", result.lossGraph(),
+        GradCommand.dotOptions(run.model.expression()).withTitle(null));
     Map<String, Tensor> params = new LinkedHashMap<>(run.model.parameterTensors());
     report.parameters("Parameters at the end, with dL/dp over all rows", params);
     report.paragraph("Gradient norm at the end: " + Format.number(result.gradientNorm()) + ".");

@@ -64,7 +64,7 @@ final class GradCommand implements Callable<Integer> {
   @Option(names = "--dot", paramLabel = "FILE", description = "Write the graph, with values, gradients and edge contributions, as DOT.")
   Path dot;
 
-  @Option(names = "--svg", paramLabel = "FILE", description = "Render the graph to SVG with Graphviz's dot.")
+  @Option(names = "--svg", paramLabel = "FILE", description = "Draw the graph as SVG, with the Graphviz built in (-Dchainrule.dot=PATH: the system's dot).")
   Path svg;
 
   @Override
@@ -82,14 +82,15 @@ final class GradCommand implements Callable<Integer> {
     NodeCheck.Result nodeCheck = differentiable && checkNodes ? NodeCheck.check(out) : null;
 
     // A check that was run is drawn: its verdict on every node, and the kinks it found.
-    DotOptions drawn = nodeCheck == null ? dotOptions(e) : dotOptions(e).withNodeCheck(nodeCheck).withKinkLabels(true);
+    DotOptions options = nodeCheck == null ? dotOptions(e) : dotOptions(e).withNodeCheck(nodeCheck).withKinkLabels(true);
     if (dot != null) {
       createParent(dot);
-      DotExporter.with(drawn).write(out, dot);
+      DotExporter.with(options).write(out, dot);
     }
+    Graphviz.Rendering drawn = null;
     if (svg != null) {
       createParent(svg);
-      Graphviz.onPath().render(DotExporter.toDot(out, drawn), Graphviz.Format.SVG, svg);
+      drawn = Graphviz.standard().render(DotExporter.toDot(out, options), Graphviz.Format.SVG, svg);
     }
 
     PrintWriter w = spec.commandLine().getOut();
@@ -97,6 +98,10 @@ final class GradCommand implements Callable<Integer> {
       w.println(json(e, inputs, out, graph, check, nodeCheck));
     } else {
       printText(w, e, inputs, out, graph, check, nodeCheck);
+      if (drawn != null) {
+        w.println();
+        w.println("graph: " + svg + ", drawn by " + drawn.engine());
+      }
     }
     w.flush();
     boolean failed = (check != null && !check.passed()) || (nodeCheck != null && !nodeCheck.passed());

@@ -63,10 +63,8 @@ public final class MlpGraph {
       Path dot = dir.resolve(overflow ? "mlp-overflow.dot" : "mlp.dot");
       DotExporter.with(DotOptions.defaults()).write(lossAfterBackward(overflow), dot);
       written.add(dot);
-      if (Graphviz.isInstalled()) {
-        written.add(Graphviz.onPath().renderFile(dot, Graphviz.Format.SVG,
-            dot.resolveSibling(dot.getFileName().toString().replace(".dot", ".svg"))).file());
-      }
+      written.add(Graphviz.standard().renderFile(dot, Graphviz.Format.SVG,
+          dot.resolveSibling(dot.getFileName().toString().replace(".dot", ".svg"))).file());
     }
     written.forEach(p -> System.out.println("wrote " + p));
   }

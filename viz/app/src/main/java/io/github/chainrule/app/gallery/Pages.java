@@ -17,9 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What every gallery page does the same way: the graph written as DOT (and SVG when Graphviz is
- * installed) beside the page and inlined into it, series written as CSV for spreadsheets, numbers
- * formatted for people, and the list of files the page links to.
+ * What every gallery page does the same way: the graph written as DOT and SVG beside the page and
+ * inlined into it, series written as CSV for spreadsheets, numbers formatted for people, and the
+ * list of files the page links to.
  */
 final class Pages {
   private final Path dir;
@@ -37,21 +37,16 @@ final class Pages {
   }
 
   /**
-   * Writes {@code base}.dot and, with Graphviz, {@code base}.svg, and inlines the SVG. Without
-   * Graphviz the page says where the DOT file is and how to render it, instead of failing the demo.
+   * Writes {@code base}.dot and {@code base}.svg, drawn by {@link Graphviz#standard()} (the embedded
+   * Graphviz unless -Dchainrule.dot says otherwise), and inlines the SVG.
    */
   Pages graph(String heading, String base, Tensor output, DotOptions options) throws IOException {
     Path dot = dir.resolve(base + ".dot");
     DotExporter.with(options).write(output, dot);
     files.put(base + ".dot", "the graph in Graphviz's DOT language");
-    if (Graphviz.isInstalled()) {
-      Path svg = Graphviz.onPath().renderFile(dot, Graphviz.Format.SVG, dir.resolve(base + ".svg")).file();
-      files.put(base + ".svg", "the graph drawn by Graphviz");
-      report.graphSvg(heading, Files.readString(svg, StandardCharsets.UTF_8), options.gradientColours() != null);
-    } else {
-      report.paragraph(heading + ": Graphviz's dot is not installed, so the graph is only in " + base
-          + ".dot; render it with `dot -Tsvg " + base + ".dot -o " + base + ".svg`.");
-    }
+    Path svg = Graphviz.standard().renderFile(dot, Graphviz.Format.SVG, dir.resolve(base + ".svg")).file();
+    files.put(base + ".svg", "the graph drawn by Graphviz");
+    report.graphSvg(heading, Files.readString(svg, StandardCharsets.UTF_8), options.gradientColours() != null);
     return this;
   }
 

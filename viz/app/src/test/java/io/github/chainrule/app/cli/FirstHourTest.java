@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.chainrule.nn.train.History;
-import io.github.chainrule.viz.render.Graphviz;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,19 +102,9 @@ class FirstHourTest {
 
   @Test
   void gradCheckDrawsTheKinkOnTheSvgToo() throws IOException {
-    requireDot();
     Path svg = dir.resolve("relu.svg");
     CliRun r = CliRun.of("grad", "relu(x)", "--at", "x=0", "--check", "--svg", svg.toString());
     assertTrue(Files.readString(svg).contains("KINK"), r.toString());
-  }
-
-  /** Skips without Graphviz's dot, except under CI=true, where a missing dot is a failure. */
-  private static void requireDot() {
-    // TODO(lead): switch to the render helper's shared "native tool present / required" check at merge.
-    if ("true".equals(System.getenv("CI"))) {
-      assertTrue(Graphviz.isInstalled(), "CI=true: Graphviz's dot must be installed");
-    }
-    Assumptions.assumeTrue(Graphviz.isInstalled(), "Graphviz's dot is not installed");
   }
 
   @Test
