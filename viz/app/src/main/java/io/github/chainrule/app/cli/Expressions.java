@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Expressions given on the command line, and the scalar values given to their variables. */
-final class Expressions {
+public final class Expressions {
   private Expressions() {}
 
   /** Parses {@code text}; a parse error keeps its caret picture under a heading saying what failed. */
-  static Expression parse(String text) {
+  public static Expression parse(String text) {
     try {
       return Expression.parse(text);
     } catch (ParseException e) {
@@ -25,7 +25,7 @@ final class Expressions {
    * One scalar leaf requiring a gradient per variable, named after it, from the values of
    * {@code option} ({@code --at x=2,y=3}): every variable needs a value, and every value a variable.
    */
-  static Map<String, Tensor> scalars(Expression e, Map<String, Double> values, String option) {
+  public static Map<String, Tensor> scalars(Expression e, Map<String, Double> values, String option) {
     checkNoStrangers(e, values.keySet(), option, "a variable");
     List<String> missing = new ArrayList<>();
     for (String v : e.variables()) {

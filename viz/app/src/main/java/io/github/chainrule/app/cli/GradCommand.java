@@ -1,9 +1,5 @@
 package io.github.chainrule.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.GradCheck;
@@ -71,7 +67,7 @@ final class GradCommand implements Callable<Integer> {
       Backward.from(out).run();
     }
     TensorGraph graph = TensorGraph.of(out);
-    GradCheck.Result check = differentiable ? checkInputs(e, inputs) : null;
+    GradCheck.Result check = differentiable ? GradJson.checkInputs(e, inputs) : null;
     NodeCheck.Result nodeCheck = differentiable && checkNodes ? NodeCheck.check(out) : null;
 
     if (dot != null) {
@@ -85,7 +81,7 @@ final class GradCommand implements Callable<Integer> {
 
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
-      w.println(json(e, inputs, out, graph, check, nodeCheck));
+      w.println(GradJson.json(e, inputs, out, graph, check, nodeCheck));
     } else {
       printText(w, e, inputs, out, graph, check, nodeCheck);
     }
@@ -129,18 +125,6 @@ final class GradCommand implements Callable<Integer> {
     return what + " (the FAIL rows above compare autodiff with central differences)";
   }
 
-  /** Autodiff against central differences for each variable, on fresh copies of the graph. */
-  private static GradCheck.Result checkInputs(Expression e, Map<String, Tensor> inputs) {
-    List<String> names = new ArrayList<>(inputs.keySet());
-    return GradCheck.check(xs -> {
-      Map<String, Tensor> b = new LinkedHashMap<>();
-      for (int i = 0; i < xs.length; i++) {
-        b.put(names.get(i), xs[i]);
-      }
-      return e.build(b);
-    }, inputs.values().toArray(new Tensor[0]));
-  }
-
   static DotOptions dotOptions(Expression e) {
     // Node names are sub-expressions, not module paths: a '.' in "0.5*x" must not start a cluster.
     return DotOptions.defaults().withEdgeLabels(true).withClusters(false).withTitle(e.source());
@@ -155,10 +139,7 @@ final class GradCommand implements Callable<Integer> {
 
   /** What the table shows in the op column: the op, or what kind of leaf. */
   static String opOf(Tensor t) {
-    if (t.op() != null) {
-      return t.op().label();
-    }
-    return t.needsGrad() ? "variable" : "constant";
+    return GradJson.opOf(t);
   }
 
   private void printText(PrintWriter w, Expression e, Map<String, Tensor> inputs, Tensor out, TensorGraph graph,
@@ -203,66 +184,5 @@ final class GradCommand implements Callable<Integer> {
       return Format.values(t.grad().data(), t.shapeRef(), 12);
     }
     return t.needsGrad() ? "not computed" : "not required";
-  }
-
-  private static String json(Expression e, Map<String, Tensor> inputs, Tensor out, TensorGraph graph,
-      GradCheck.Result check, NodeCheck.Result nodeCheck) throws IOException {
-    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    ObjectNode root = mapper.createObjectNode();
-    root.put("expression", e.source());
-    ObjectNode atNode = root.putObject("at");
-    inputs.forEach((name, t) -> atNode.put(name, t.item()));
-    root.put("value", out.item());
-    ObjectNode gradient = root.putObject("gradient");
-    inputs.forEach((name, t) -> {
-      if (t.hasGrad()) {
-        gradient.put(name, t.grad().item());
-      }
-    });
-    ArrayNode nodes = root.putArray("nodes");
-    for (Tensor t : graph.nodes()) {
-      ObjectNode n = nodes.addObject();
-      n.put("id", graph.id(t));
-      n.put("name", t.label());
-      n.put("op", opOf(t));
-      n.put("role", graph.role(t).word());
-      ArrayNode ins = n.putArray("inputs");
-      for (int j = 0; j < graph.inputCount(graph.id(t)); j++) {
-        ins.add(graph.inputId(graph.id(t), j));
-      }
-      n.put("value", t.item());
-      if (t.hasGrad()) {
-        n.put("gradient", t.grad().item());
-      } else {
-        n.putNull("gradient");
-      }
-    }
-    ArrayNode checks = root.putArray("checks");
-    if (check != null) {
-      for (GradCheck.Entry c : check.entries()) {
-        ObjectNode n = checks.addObject();
-        n.put("input", c.input());
-        n.put("autodiff", c.analytic());
-        n.put("numeric", c.numeric());
-        n.put("absError", c.absError());
-        n.put("relError", c.relError());
-        n.put("status", c.status().name());
-      }
-      root.put("passed", check.passed() && (nodeCheck == null || nodeCheck.passed()));
-    }
-    if (nodeCheck != null) {
-      ArrayNode nc = root.putArray("nodeChecks");
-      for (NodeCheck.Entry c : nodeCheck.entries()) {
-        ObjectNode n = nc.addObject();
-        n.put("node", c.node());
-        n.put("op", c.op());
-        n.put("autodiff", c.analytic());
-        n.put("numeric", c.numeric());
-        n.put("absError", c.absError());
-        n.put("relError", c.relError());
-        n.put("status", c.status().name());
-      }
-    }
-    return mapper.writeValueAsString(root);
   }
 }
