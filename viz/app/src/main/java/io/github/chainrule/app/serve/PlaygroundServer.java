@@ -49,6 +49,8 @@ public final class PlaygroundServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService workers;
   private final Explorer explorer;
+  private final Sessions sessions;
+  private final AtomicInteger streams = new AtomicInteger();
   private final Limits limits;
 
   private PlaygroundServer(HttpServer server, ExecutorService workers, Limits limits) {
@@ -56,6 +58,7 @@ public final class PlaygroundServer implements AutoCloseable {
     this.workers = workers;
     this.limits = limits;
     this.explorer = new Explorer(limits);
+    this.sessions = new Sessions(limits);
   }
 
   /** Starts serving on {@code host:port} (port 0: any free port). */
@@ -95,6 +98,7 @@ public final class PlaygroundServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    sessions.close();
     workers.shutdownNow();
   }
 
@@ -135,8 +139,76 @@ public final class PlaygroundServer implements AutoCloseable {
       case "/api/explore" -> sendJson(x, 200, explorer.explore(body(x, "explore")).toString());
       case "/api/explain" -> sendJson(x, 200, explorer.explain(body(x, "explain")).toString());
       case "/api/steps" -> sendJson(x, 200, explorer.steps(body(x, "steps")).toString());
+      case "/api/sessions" -> sendJson(x, 200, sessions.create(body(x, "sessions")));
+      case "/api/presets" -> sendJson(x, 200, Sessions.presets());
       case "/api/limits" -> sendJson(x, 200, Requests.JSON.valueToTree(limits).toString());
+      default -> sessionRoute(x, path);
+    }
+  }
+
+  Sessions sessions() {
+    return sessions;
+  }
+
+  private void sessionRoute(HttpExchange x, String path) throws IOException {
+    String[] parts = path.split("/");
+    // "", "api", "sessions", ID, what[, kind]
+    if (!path.startsWith("/api/sessions/") || parts.length < 5) {
+      throw ApiError.notFound("no API route " + path);
+    }
+    TrainingSession s = sessions.get(parts[3]);
+    switch (parts[4]) {
+      case "control" -> sendJson(x, 200, s.control(body(x, "control")));
+      case "frame" -> sendJson(x, 200, s.latestFrame().json());
+      case "stream" -> stream(x, s);
+      case "export" -> {
+        requireMethod(x, "GET");
+        Export e = s.export(parts.length > 5 ? parts[5] : "");
+        x.getResponseHeaders().set("Content-Type", e.contentType());
+        x.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + e.fileName() + "\"");
+        send(x, 200, e.bytes());
+      }
       default -> throw ApiError.notFound("no API route " + path);
+    }
+  }
+
+  /**
+   * Server-sent events: the latest frame whenever it changes, at most {@code framesPerSecond} a
+   * second. Training never waits for this loop; a slow reader simply misses the frames in between.
+   */
+  private void stream(HttpExchange x, TrainingSession s) throws IOException {
+    requireMethod(x, "GET");
+    if (streams.incrementAndGet() > limits.streams()) {
+      streams.decrementAndGet();
+      throw ApiError.tooMany("too many open streams (the limit is " + limits.streams() + "); close some tabs");
+    }
+    try {
+      x.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+      x.getResponseHeaders().set("Cache-Control", "no-store");
+      x.sendResponseHeaders(200, 0);
+      OutputStream out = x.getResponseBody();
+      long sent = -1;
+      long lastWrite = System.nanoTime();
+      long period = 1_000_000_000L / limits.framesPerSecond();
+      while (!s.isClosed()) {
+        TrainingSession.Frame f = s.latestFrame();
+        if (f.seq() != sent) {
+          out.write(("data: " + f.json() + "\n\n").getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          sent = f.seq();
+          lastWrite = System.nanoTime();
+          Thread.sleep(period / 1_000_000L); // the rate bound: frames in between are skipped
+        } else if (System.nanoTime() - lastWrite > 15_000_000_000L) {
+          out.write(": still here\n\n".getBytes(StandardCharsets.UTF_8)); // a closed tab fails this write
+          out.flush();
+          lastWrite = System.nanoTime();
+        }
+        s.awaitFrameAfter(sent, 1_000_000_000L);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      streams.decrementAndGet();
     }
   }
 

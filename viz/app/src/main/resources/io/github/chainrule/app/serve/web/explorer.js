@@ -64,7 +64,8 @@ async function refresh() {
   }
 }
 
-function saveUrl() {
+export function saveUrl() {
+  if ($('explore').hidden) return;
   writeUrl({expr: state.expression, at: formatPoint(state.at),
     out: state.output === null ? '' : state.output, node: state.node === null ? '' : state.node});
 }
