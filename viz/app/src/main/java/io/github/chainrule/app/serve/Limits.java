@@ -27,7 +27,7 @@ record Limits(int requestBytes, int expressionChars, int variables, int graphNod
 
   static Limits defaults() {
     return new Limits(512 * 1024, 2_000, 32, 400, 64, Duration.ofMinutes(10), 4, 32, 2_000, 20_000, 5_000, 9,
-        15, 96);
+        10, 96);
   }
 
   Limits withSessions(int n) {

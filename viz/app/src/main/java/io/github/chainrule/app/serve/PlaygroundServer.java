@@ -191,13 +191,17 @@ public final class PlaygroundServer implements AutoCloseable {
       long lastWrite = System.nanoTime();
       long period = 1_000_000_000L / limits.framesPerSecond();
       while (!s.isClosed()) {
+        long start = System.nanoTime();
         TrainingSession.Frame f = s.latestFrame();
         if (f.seq() != sent) {
           out.write(("data: " + f.json() + "\n\n").getBytes(StandardCharsets.UTF_8));
           out.flush();
           sent = f.seq();
           lastWrite = System.nanoTime();
-          Thread.sleep(period / 1_000_000L); // the rate bound: frames in between are skipped
+          // The rate bound: at most framesPerSecond, and building frames takes at most a fifth of
+          // this thread's time however large the network; versions in between are skipped.
+          long pause = Math.max(period, 5 * (lastWrite - start));
+          Thread.sleep(pause / 1_000_000L);
         } else if (System.nanoTime() - lastWrite > 15_000_000_000L) {
           out.write(": still here\n\n".getBytes(StandardCharsets.UTF_8)); // a closed tab fails this write
           out.flush();

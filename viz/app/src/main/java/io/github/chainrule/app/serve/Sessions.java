@@ -92,10 +92,17 @@ final class Sessions implements AutoCloseable {
     return o.toString();
   }
 
+  /** Ends every session (the server keeps running). */
+  void closeAll() {
+    byId.values().removeIf(s -> {
+      s.close();
+      return true;
+    });
+  }
+
   @Override
   public void close() {
-    byId.values().forEach(TrainingSession::close);
-    byId.clear();
+    closeAll();
     trainers.shutdownNow();
   }
 }

@@ -32,9 +32,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One tab's training run: a network from nn trained on the real engine, full batch, on a shared
- * scheduler. Every access to the model holds this session's lock; frames (the page's view of the
- * run, as JSON) are built on the training thread and handed over as the latest one only, so a slow
- * reader never holds training up.
+ * scheduler. Every access to the model holds this session's lock. Training only counts versions;
+ * a frame (the page's view of the run, as JSON) is built when a reader asks and the version has
+ * moved, so frames cost nothing while nobody watches, and a slow reader skips versions instead of
+ * holding training up.
  */
 final class TrainingSession {
   static final Set<String> CONTROL_FIELDS = Set.of("action", "steps", "lr", "speed");
@@ -70,8 +71,9 @@ final class TrainingSession {
   private ScheduledFuture<?> ticking;
 
   private final Object frames = new Object();
-  private volatile Frame latest;
-  private long lastFrameNanos;
+  /** Bumped on every change a frame would show; frames are built for the newest version only. */
+  private volatile long version;
+  private Frame built;
   private volatile long lastTouched = System.nanoTime();
   private volatile boolean closed;
 
@@ -312,7 +314,7 @@ final class TrainingSession {
         playing = false;
         target = -1;
       }
-      if (!playing || now - lastFrameNanos >= 1_000_000_000L / limits.framesPerSecond()) {
+      if (n > 0 || !playing) {
         publish();
       }
       if (!playing && ticking != null) {
@@ -377,7 +379,7 @@ final class TrainingSession {
             + "reset, set");
       }
       publish();
-      return latest.json();
+      return frame().json();
     }
   }
 
@@ -385,26 +387,32 @@ final class TrainingSession {
 
   record Frame(long seq, String json) {}
 
+  /** The frame of the current version, built now if it is out of date. */
   Frame latestFrame() {
     touch();
-    return latest;
+    return frame();
   }
 
-  /** Waits up to {@code nanos} for a frame newer than {@code seq}. */
+  private synchronized Frame frame() {
+    if (built == null || built.seq() != version) {
+      built = new Frame(version, frameJson(version));
+    }
+    return built;
+  }
+
+  /** Waits up to {@code nanos} for a version newer than {@code seq}. */
   void awaitFrameAfter(long seq, long nanos) throws InterruptedException {
     synchronized (frames) {
-      if (latest.seq() == seq && !closed) {
+      if (version == seq && !closed) {
         TimeUnit.NANOSECONDS.timedWait(frames, nanos);
       }
     }
   }
 
+  /** Something a frame shows changed: wake the streams. */
   private void publish() {
-    lastFrameNanos = System.nanoTime();
-    long seq = latest == null ? 0 : latest.seq() + 1;
-    Frame f = new Frame(seq, frameJson(seq));
     synchronized (frames) {
-      latest = f;
+      version++;
       frames.notifyAll();
     }
   }
