@@ -24,7 +24,7 @@ final class ChainruleCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "name a command: grad, explain, fit or demo");
+    throw new ParameterException(spec.commandLine(), "name a command: grad, explain, fit, demo or serve");
   }
 
   /** The project version, written into a resource by the build. */

@@ -19,6 +19,7 @@ import io.github.chainrule.viz.graph.TensorGraph;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -58,7 +59,13 @@ final class Explorer {
     Map<String, Double> at = Requests.values(req, route, "at", limits.variables());
     Expression e = parse(expression);
     checkSize(e, at);
-    Map<String, Tensor> inputs = bind(e, at);
+    // The page keeps its sliders while the expression is edited: values of variables the new text
+    // no longer uses are ignored, and a new variable starts at 1 (grad, like the command line, is strict).
+    Map<String, Double> point = new LinkedHashMap<>();
+    for (String v : e.variables()) {
+      point.put(v, at.getOrDefault(v, 1.0));
+    }
+    Map<String, Tensor> inputs = bind(e, point);
     Tensor root = e.build(inputs);
     TensorGraph full = TensorGraph.of(root);
     if (full.size() > limits.graphNodes()) {

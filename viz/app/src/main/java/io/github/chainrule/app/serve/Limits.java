@@ -34,9 +34,4 @@ record Limits(int requestBytes, int expressionChars, int variables, int graphNod
     return new Limits(requestBytes, expressionChars, variables, graphNodes, n, idle, hiddenLayers, width,
         stepsPerSecond, stepsPerRequest, uploadRows, uploadColumns, framesPerSecond, streams);
   }
-
-  Limits withIdle(Duration d) {
-    return new Limits(requestBytes, expressionChars, variables, graphNodes, sessions, d, hiddenLayers, width,
-        stepsPerSecond, stepsPerRequest, uploadRows, uploadColumns, framesPerSecond, streams);
-  }
 }

@@ -1,7 +1,9 @@
 package io.github.chainrule.app.serve;
 
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -35,11 +37,23 @@ public final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port " + port + ": a port is 0..65535 (0 picks a free one)");
     }
-    PlaygroundServer server = PlaygroundServer.start(host, port);
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--host " + host + ": no such host on this machine (the default is 127.0.0.1)");
+    }
+    PlaygroundServer server;
+    try {
+      server = PlaygroundServer.start(address.getHostAddress(), port);
+    } catch (BindException e) {
+      throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+          + "): choose another --port, or --port 0 for any free one");
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println("chainrule playground: " + server.address());
     out.flush();
-    if (!InetAddress.getByName(host).isLoopbackAddress()) {
+    if (!address.isLoopbackAddress()) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("serve: warning: bound to " + host + ", not loopback: anyone who can reach this machine can "
           + "use the playground and its CPU");

@@ -2,6 +2,7 @@ package io.github.chainrule.app.serve;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,7 +76,12 @@ final class Sessions implements AutoCloseable {
   }
 
   void evictIdle() {
-    long idle = limits.idle().toNanos();
+    evictIdle(limits.idle());
+  }
+
+  /** Ends the sessions idle for longer than {@code after}. */
+  void evictIdle(Duration after) {
+    long idle = after.toNanos();
     byId.values().removeIf(s -> {
       if (s.idleNanos() > idle) {
         s.close();

@@ -87,6 +87,16 @@ class ExplorerApiTest {
   }
 
   @Test
+  void exploreKeepsTheSlidersOfAnEditedExpression() throws Exception {
+    JsonNode a = JSON.readTree(http.post("/api/explore",
+        "{\"expression\": \"w*x\", \"at\": {\"x\": 2, \"y\": 3}}").body());
+    assertEquals(JSON.readTree("{\"w\": 1.0, \"x\": 2.0}"), a.get("at"), "y dropped, w new at 1");
+    assertEquals(2, a.get("gradient").get("w").asDouble(), 0);
+    Http.Answer strict = http.post("/api/grad", "{\"expression\": \"w*x\", \"at\": {\"x\": 2, \"y\": 3}}");
+    assertEquals(400, strict.status(), "grad stays as strict as the command line: " + strict.body());
+  }
+
+  @Test
   void stepsReportEveryContributionInTheEnginesOrder() throws Exception {
     JsonNode steps = JSON.readTree(http.post("/api/steps",
         "{\"expression\": \"x*y + sin(x)\", \"at\": {\"x\": 2, \"y\": 3}}").body());

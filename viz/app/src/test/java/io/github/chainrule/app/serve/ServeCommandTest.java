@@ -49,4 +49,15 @@ class ServeCommandTest {
     assertEquals(0, run.get(30, TimeUnit.SECONDS));
     assertTrue(err.toString().startsWith("serve: warning: bound to 0.0.0.0, not loopback"), err.toString());
   }
+
+  @Test
+  void aPortInUseIsAnInputErrorSayingWhatToDo() throws Exception {
+    try (PlaygroundServer taken = PlaygroundServer.start("127.0.0.1", 0)) {
+      StringWriter err = new StringWriter();
+      int code = new CommandLine(new ServeCommand()).setErr(new PrintWriter(err, true))
+          .execute("--port", Integer.toString(taken.address().getPort()));
+      assertTrue(code != 0);
+      assertTrue(err.toString().contains("choose another --port, or --port 0 for any free one"), err.toString());
+    }
+  }
 }
