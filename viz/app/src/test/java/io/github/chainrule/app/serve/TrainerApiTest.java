@@ -109,6 +109,9 @@ class TrainerApiTest {
     Http.Answer dot = http.get("/api/sessions/" + id + "/export/dot");
     assertTrue(dot.body().startsWith("digraph chainrule {"), dot.body());
     assertTrue(dot.body().contains("one sample (row 0) at step 3"));
+    Http.Answer report = http.get("/api/sessions/" + id + "/export/report");
+    assertEquals(200, report.status());
+    assertTrue(report.body().contains("Parameters at step 3") && report.body().contains("heaton-row"), report.body());
     assertEquals(404, http.get("/api/sessions/" + id + "/export/passwords").status());
   }
 
