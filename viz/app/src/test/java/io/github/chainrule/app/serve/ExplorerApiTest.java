@@ -4,30 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.chainrule.app.cli.GradJson;
 import java.net.http.HttpRequest;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ExplorerApiTest {
-  static PlaygroundServer server;
-  static Http http;
-  static final ObjectMapper JSON = new ObjectMapper();
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PlaygroundServer.start("127.0.0.1", 0);
-    http = Http.to(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class ExplorerApiTest extends ServerTest {
   @Test
   void gradAnswersWithTheJsonOfTheCommandLine() throws Exception {
     Http.Answer a = http.post("/api/grad", "{\"expression\": \"x*y + sin(x)\", \"at\": {\"x\": 2, \"y\": 3}}");

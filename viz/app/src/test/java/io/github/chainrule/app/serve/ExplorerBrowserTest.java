@@ -7,35 +7,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /** The explorer in a real browser: the page reads as the list of things a learner does. */
-class ExplorerBrowserTest {
-  static Browser browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    browser = new Browser();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-  }
-
-  @AfterEach
-  void nothingWentWrongOutOfSight() {
-    browser.assertCleanConsoleAndLocalRequests();
-  }
-
+class ExplorerBrowserTest extends BrowserTest {
   static String q(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

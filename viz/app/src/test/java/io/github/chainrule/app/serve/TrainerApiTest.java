@@ -5,33 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.chainrule.nn.io.Safetensors;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class TrainerApiTest {
-  static PlaygroundServer server;
-  static Http http;
-  static final ObjectMapper JSON = new ObjectMapper();
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = PlaygroundServer.start("127.0.0.1", 0);
-    http = Http.to(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class TrainerApiTest extends ServerTest {
   JsonNode create(String setup) throws Exception {
     Http.Answer a = http.post("/api/sessions", setup);
     assertEquals(200, a.status(), a.body());

@@ -3,33 +3,11 @@ package io.github.chainrule.app.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 
 /** The trainer in a real browser: presets, live training, and the state in the address. */
-class TrainerBrowserTest {
-  static Browser browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    browser = new Browser();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-  }
-
-  @AfterEach
-  void nothingWentWrongOutOfSight() {
-    browser.assertCleanConsoleAndLocalRequests();
-  }
-
+class TrainerBrowserTest extends BrowserTest {
   void runSteps(int n) {
     browser.byId("t-run-steps").sendKeys(Keys.chord(Keys.CONTROL, "a"), Integer.toString(n));
     browser.byId("t-run").click();
