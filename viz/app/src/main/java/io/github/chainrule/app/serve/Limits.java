@@ -30,6 +30,15 @@ record Limits(int requestBytes, int expressionChars, int variables, int graphNod
         10, 96);
   }
 
+  /** For {@code GET /api/limits}: every field, the idle time in seconds. */
+  String json() {
+    return Requests.JSON.createObjectNode().put("requestBytes", requestBytes).put("expressionChars", expressionChars)
+        .put("variables", variables).put("graphNodes", graphNodes).put("sessions", sessions)
+        .put("idleSeconds", idle.toSeconds()).put("hiddenLayers", hiddenLayers).put("width", width)
+        .put("stepsPerSecond", stepsPerSecond).put("stepsPerRequest", stepsPerRequest).put("uploadRows", uploadRows)
+        .put("uploadColumns", uploadColumns).put("framesPerSecond", framesPerSecond).put("streams", streams).toString();
+  }
+
   Limits withSessions(int n) {
     return new Limits(requestBytes, expressionChars, variables, graphNodes, n, idle, hiddenLayers, width,
         stepsPerSecond, stepsPerRequest, uploadRows, uploadColumns, framesPerSecond, streams);

@@ -120,7 +120,6 @@ public final class PlaygroundServer implements AutoCloseable {
 
   private void route(HttpExchange x) throws IOException {
     String path = x.getRequestURI().getRawPath();
-    String method = x.getRequestMethod();
     if (path.equals("/") || path.equals("/index.html")) {
       requireMethod(x, "GET");
       asset(x, "index.html");
@@ -141,7 +140,7 @@ public final class PlaygroundServer implements AutoCloseable {
       case "/api/steps" -> sendJson(x, 200, explorer.steps(body(x, "steps")).toString());
       case "/api/sessions" -> sendJson(x, 200, sessions.create(body(x, "sessions")));
       case "/api/presets" -> sendJson(x, 200, Sessions.presets());
-      case "/api/limits" -> sendJson(x, 200, Requests.JSON.valueToTree(limits).toString());
+      case "/api/limits" -> sendJson(x, 200, limits.json());
       default -> sessionRoute(x, path);
     }
   }

@@ -69,6 +69,14 @@ class ExplorerApiTest extends ServerTest {
   }
 
   @Test
+  void theLimitsAreOnePageAway() throws Exception {
+    Http.Answer a = http.get("/api/limits");
+    assertEquals(200, a.status(), a.body());
+    assertEquals(524288, JSON.readTree(a.body()).get("requestBytes").asInt());
+    assertEquals(600, JSON.readTree(a.body()).get("idleSeconds").asInt());
+  }
+
+  @Test
   void exploreKeepsTheSlidersOfAnEditedExpression() throws Exception {
     JsonNode a = JSON.readTree(http.post("/api/explore",
         "{\"expression\": \"w*x\", \"at\": {\"x\": 2, \"y\": 3}}").body());
