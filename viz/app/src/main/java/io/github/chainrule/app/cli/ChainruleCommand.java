@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false, usageHelpAutoWidth = true,
     description = {"Reverse-mode automatic differentiation you can see: gradients of expressions, fits of "
         + "expression models to CSV data, and a gallery of classic experiments.%n"},
-    subcommands = {GradCommand.class, ExplainCommand.class, FitCommand.class, DemoCommand.class},
+    subcommands = {GradCommand.class, ExplainCommand.class, FitCommand.class, DemoCommand.class,
+        io.github.chainrule.app.serve.ServeCommand.class},
     footer = {"", "Exit codes: 0 done, 1 wrong input (the message says what), 2 wrong command line.",
         "Example: chainrule grad \"x*y + sin(x)\" --at x=2,y=3"})
 final class ChainruleCommand implements Runnable {
@@ -23,7 +24,7 @@ final class ChainruleCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "name a command: grad, explain, fit or demo");
+    throw new ParameterException(spec.commandLine(), "name a command: grad, explain, fit, demo or serve");
   }
 
   /** The project version, written into a resource by the build. */

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Expressions given on the command line, and the values given to their variables. */
-final class Expressions {
+public final class Expressions {
   private Expressions() {}
 
   /** Parses {@code text}; a parse error keeps its caret picture under a heading saying what failed. */
-  static Expression parse(String text) {
+  public static Expression parse(String text) {
     try {
       return Expression.parse(text);
     } catch (ParseException e) {
@@ -27,7 +27,7 @@ final class Expressions {
    * ({@code --at x=2,W=[[1,2],[3,4]]}, read by {@link Values}): every variable needs a value, and
    * every value a variable.
    */
-  static Map<String, Tensor> leaves(Expression e, Map<String, Tensor> values, String option) {
+  public static Map<String, Tensor> leaves(Expression e, Map<String, Tensor> values, String option) {
     checkNoStrangers(e, values.keySet(), option, "a variable");
     List<String> missing = new ArrayList<>();
     for (String v : e.variables()) {
@@ -50,6 +50,13 @@ final class Expressions {
       bound.put(v, values.get(v).named(v).requiresGrad());
     }
     return bound;
+  }
+
+  /** {@link #leaves} for plain numbers: each value a scalar. */
+  public static Map<String, Tensor> scalars(Expression e, Map<String, Double> values, String option) {
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    values.forEach((name, v) -> tensors.put(name, Tensor.scalar(v)));
+    return leaves(e, tensors, option);
   }
 
   /** {@code out}, if it is one number: a gradient is of one number, and a tensor has as many as elements. */

@@ -1,10 +1,5 @@
 package io.github.chainrule.app.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.GradCheck;
@@ -78,7 +73,7 @@ final class GradCommand implements Callable<Integer> {
       Backward.from(out).run();
     }
     TensorGraph graph = TensorGraph.of(out);
-    GradCheck.Result check = differentiable ? checkInputs(e, inputs) : null;
+    GradCheck.Result check = differentiable ? GradJson.checkInputs(e, inputs) : null;
     NodeCheck.Result nodeCheck = differentiable && checkNodes ? NodeCheck.check(out) : null;
 
     // A check that was run is drawn: its verdict on every node, and the kinks it found.
@@ -95,7 +90,7 @@ final class GradCommand implements Callable<Integer> {
 
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
-      w.println(json(e, inputs, out, graph, check, nodeCheck));
+      w.println(GradJson.json(e, inputs, out, graph, check, nodeCheck));
     } else {
       printText(w, e, inputs, out, graph, check, nodeCheck);
       if (drawn != null) {
@@ -161,18 +156,6 @@ final class GradCommand implements Callable<Integer> {
     return true;
   }
 
-  /** Autodiff against central differences for each variable, on fresh copies of the graph. */
-  private static GradCheck.Result checkInputs(Expression e, Map<String, Tensor> inputs) {
-    List<String> names = new ArrayList<>(inputs.keySet());
-    return GradCheck.check(xs -> {
-      Map<String, Tensor> b = new LinkedHashMap<>();
-      for (int i = 0; i < xs.length; i++) {
-        b.put(names.get(i), xs[i]);
-      }
-      return e.build(b);
-    }, inputs.values().toArray(new Tensor[0]));
-  }
-
   static DotOptions dotOptions(Expression e) {
     // Node names are sub-expressions, not module paths: a '.' in "0.5*x" must not start a cluster.
     return DotOptions.defaults().withEdgeLabels(true).withClusters(false).withTitle(e.source());
@@ -187,10 +170,7 @@ final class GradCommand implements Callable<Integer> {
 
   /** What the table shows in the op column: the op, or what kind of leaf. */
   static String opOf(Tensor t) {
-    if (t.op() != null) {
-      return t.op().label();
-    }
-    return t.needsGrad() ? "variable" : "constant";
+    return GradJson.opOf(t);
   }
 
   private void printText(PrintWriter w, Expression e, Map<String, Tensor> inputs, Tensor out, TensorGraph graph,
@@ -250,90 +230,5 @@ final class GradCommand implements Callable<Integer> {
       return Format.values(t.grad().data(), t.shapeRef(), SHOWN);
     }
     return t.needsGrad() ? "not computed" : "not required";
-  }
-
-  private static String json(Expression e, Map<String, Tensor> inputs, Tensor out, TensorGraph graph,
-      GradCheck.Result check, NodeCheck.Result nodeCheck) throws IOException {
-    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    ObjectNode root = mapper.createObjectNode();
-    root.put("expression", e.source());
-    ObjectNode atNode = root.putObject("at");
-    inputs.forEach((name, t) -> atNode.set(name, jsonValue(mapper, t)));
-    root.put("value", out.item());
-    ObjectNode gradient = root.putObject("gradient");
-    inputs.forEach((name, t) -> {
-      if (t.hasGrad()) {
-        gradient.set(name, jsonValue(mapper, t.grad()));
-      }
-    });
-    ArrayNode nodes = root.putArray("nodes");
-    for (Tensor t : graph.nodes()) {
-      ObjectNode n = nodes.addObject();
-      n.put("id", graph.id(t));
-      n.put("name", t.label());
-      n.put("op", opOf(t));
-      n.put("role", graph.role(t).word());
-      ArrayNode ins = n.putArray("inputs");
-      for (int j = 0; j < graph.inputCount(graph.id(t)); j++) {
-        ins.add(graph.inputId(graph.id(t), j));
-      }
-      ArrayNode shape = n.putArray("shape");
-      for (int d : t.shapeRef()) {
-        shape.add(d);
-      }
-      n.set("value", jsonValue(mapper, t));
-      if (t.hasGrad()) {
-        n.set("gradient", jsonValue(mapper, t.grad()));
-      } else {
-        n.putNull("gradient");
-      }
-    }
-    ArrayNode checks = root.putArray("checks");
-    if (check != null) {
-      for (GradCheck.Entry c : check.entries()) {
-        ObjectNode n = checks.addObject();
-        n.put("input", c.input());
-        n.put("autodiff", c.analytic());
-        n.put("numeric", c.numeric());
-        n.put("absError", c.absError());
-        n.put("relError", c.relError());
-        n.put("status", c.status().name());
-      }
-      root.put("passed", check.passed() && (nodeCheck == null || nodeCheck.passed()));
-    }
-    if (nodeCheck != null) {
-      ArrayNode nc = root.putArray("nodeChecks");
-      for (NodeCheck.Entry c : nodeCheck.entries()) {
-        ObjectNode n = nc.addObject();
-        n.put("node", c.node());
-        n.put("op", c.op());
-        n.put("autodiff", c.analytic());
-        n.put("numeric", c.numeric());
-        n.put("absError", c.absError());
-        n.put("relError", c.relError());
-        n.put("status", c.status().name());
-      }
-    }
-    return mapper.writeValueAsString(root);
-  }
-
-  /** A number for a scalar, nested arrays (row by row) for a tensor. */
-  private static JsonNode jsonValue(ObjectMapper mapper, Tensor t) {
-    if (t.rank() == 0) {
-      return mapper.getNodeFactory().numberNode(t.item());
-    }
-    return nested(mapper, t.data(), t.shapeRef(), 0, new int[1]);
-  }
-
-  private static ArrayNode nested(ObjectMapper mapper, double[] data, int[] shape, int axis, int[] next) {
-    ArrayNode a = mapper.createArrayNode();
-    for (int i = 0; i < shape[axis]; i++) {
-      if (axis == shape.length - 1) {
-        a.add(data[next[0]++]);
-      } else {
-        a.add(nested(mapper, data, shape, axis + 1, next));
-      }
-    }
-    return a;
   }
 }

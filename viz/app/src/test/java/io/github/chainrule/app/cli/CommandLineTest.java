@@ -42,7 +42,7 @@ class CommandLineTest {
   void noCommandIsAUsageError() {
     CliRun r = CliRun.of();
     assertEquals(2, r.code(), r.toString());
-    assertTrue(r.err().contains("name a command: grad, explain, fit or demo"), r.toString());
+    assertTrue(r.err().contains("name a command: grad, explain, fit, demo or serve"), r.toString());
     assertTrue(r.err().contains("Try 'chainrule --help'"), r.toString());
   }
 

@@ -229,7 +229,7 @@ class ErrorCatalogueTest {
   @Test
   void aMistypedCommandSuggestsTheNearestOne() {
     CliRun r = fails(2, "gard", "x*y", "--at", "x=1,y=2");
-    assertTrue(r.err().startsWith("chainrule: unknown command 'gard': the commands are grad, explain, fit and demo; "
+    assertTrue(r.err().startsWith("chainrule: unknown command 'gard': the commands are grad, explain, fit, demo and serve; "
         + "did you mean 'grad'?\n"), r.toString());
   }
 

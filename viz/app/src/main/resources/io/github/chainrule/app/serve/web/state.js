@@ -1,0 +1,46 @@
+// The page's whole state is one object, written to the URL on every change and read back on load,
+// so a copied address reopens the same setup (as TensorFlow Playground's state.ts does).
+
+/** `x=2,y=3` → {x: 2, y: 3}; entries that are not name=number are skipped. */
+export function parsePoint(text) {
+  const at = {};
+  for (const part of (text || '').split(',')) {
+    const m = part.match(/^\s*([^=\s]+)\s*=\s*(-?[0-9.eE+-]+)\s*$/);
+    if (m && Number.isFinite(Number(m[2]))) at[m[1]] = Number(m[2]);
+  }
+  return at;
+}
+
+export function formatPoint(at) {
+  return Object.entries(at).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+export function readUrl() {
+  const q = new URLSearchParams(location.search);
+  const params = {};
+  for (const [k, v] of q) params[k] = v;
+  return params;
+}
+
+/** Replaces the address with `params` (no new history entry: dragging a slider is not navigation). */
+export function writeUrl(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  }
+  const url = `${location.pathname}?${q.toString().replace(/%2C/g, ',').replace(/%3D/g, '=')}`;
+  history.replaceState(null, '', url);
+}
+
+/** POST a JSON body; resolves to the JSON answer, or rejects with the server's {"error"} message. */
+export async function post(path, body) {
+  const r = await fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+  const json = await r.json().catch(() => ({error: `${path}: HTTP ${r.status}`}));
+  if (!r.ok) throw new Error(json.error || `${path}: HTTP ${r.status}`);
+  return json;
+}
+
+/** A number as the tables show it: every digit JavaScript keeps. */
+export function full(v) {
+  return v === null || v === undefined ? '—' : String(v);
+}
