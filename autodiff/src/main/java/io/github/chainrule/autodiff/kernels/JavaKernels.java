@@ -118,6 +118,11 @@ public class JavaKernels implements Kernels {
 
   private final PackedGemm gemm = new PackedGemm(new ScalarTile(), this);
 
+  /** The GEMM micro-kernel's tile, rows × columns ("4x4"), for logs and benchmark tables. */
+  public String gemmTile() {
+    return gemm.tileName();
+  }
+
   /**
    * A 4×4 register tile in scalars: 16 independent accumulators hide the add latency, and each
    * step reads 8 packed values for 16 multiply-adds. HotSpot does not vectorise it (SuperWord

@@ -23,15 +23,36 @@ public final class VectorKernels extends JavaKernels {
   private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
   private static final int L = SPECIES.length();
 
-  // AVX-512 (8 doubles per vector) has 32 vector registers, room for the taller tile.
-  private final PackedGemm gemm =
-      new PackedGemm(L >= 8 ? new FmaTile8() : new FmaTile6(), this);
+  private final PackedGemm gemm;
 
   /**
    * @throws UnsupportedOperationException where the preferred vector holds fewer than 4 doubles:
    *     there, the provider falls back to the plain kernels, which are as fast
    */
   public VectorKernels() {
+    this(chooseTile());
+  }
+
+  /**
+   * With a given GEMM tile ({@code "8x2"}, {@code "6x2"}, {@code "4x3"}: rows × vectors), so one
+   * JVM can time two tiles side by side.
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public VectorKernels(String tile) {
+    this(tile(tile));
+  }
+
+  private static PackedGemm.MicroKernel tile(String name) {
+    PackedGemm.MicroKernel t = named(name);
+    if (t == null) {
+      throw new IllegalArgumentException("no GEMM tile " + name + "; one of 8x2, 6x2, 4x3");
+    }
+    return t;
+  }
+
+  private VectorKernels(PackedGemm.MicroKernel tile) {
+    this.gemm = new PackedGemm(tile, this);
     if (L < 4) {
       throw new UnsupportedOperationException("preferred vector holds " + L + " doubles; "
           + "SIMD pays from 4 (AVX2) up");
@@ -41,6 +62,40 @@ public final class VectorKernels extends JavaKernels {
   @Override
   public String name() {
     return "vector";
+  }
+
+  /**
+   * The GEMM micro-kernel for this machine's vector shape, chosen once: with 8 doubles per vector
+   * (AVX-512, 32 registers) the 8 × 2L tile ({@link FmaTile8}), with 4 (AVX2, 16 registers) the
+   * 4 × 3L tile ({@link FmaTile4x3}); an 8-row tile would spill there. The property {@code chainrule.gemm.tile} ({@code 8x2}, {@code 6x2},
+   * {@code 4x3}: rows × vectors) overrides the choice, for A/B measurements.
+   */
+  static PackedGemm.MicroKernel chooseTile() {
+    String forced = System.getProperty("chainrule.gemm.tile", "");
+    PackedGemm.MicroKernel t = forced.isEmpty() ? null : named(forced);
+    if (!forced.isEmpty() && t == null) {
+      System.err.println("chainrule: ignoring -Dchainrule.gemm.tile=" + forced
+          + " (one of 8x2, 6x2, 4x3)");
+    }
+    return t != null ? t : L >= 8 ? new FmaTile8() : new FmaTile4x3();
+  }
+
+  private static PackedGemm.MicroKernel named(String name) {
+    switch (name) {
+      case "8x2":
+        return new FmaTile8();
+      case "6x2":
+        return new FmaTile6();
+      case "4x3":
+        return new FmaTile4x3();
+      default:
+        return null;
+    }
+  }
+
+  @Override
+  public String gemmTile() {
+    return gemm.tileName();
   }
 
   // ---------------------------------------------------------------- elementwise maps
@@ -480,7 +535,7 @@ public final class VectorKernels extends JavaKernels {
    * broadcast of A live at once, 19 of the 32 AVX-512 registers. Per step it loads 2 vectors and
    * broadcasts 8 scalars for 16 FMAs, so the two FMA pipes, not the loads, bound it. Eight rows
    * also divide the sizes people use (64, 128, …), so fewer tiles take the ragged-edge path than
-   * with six. With AVX2's 16 registers this would spill, hence {@link FmaTile6} there. Written out
+   * with six. With AVX2's 16 registers this would spill, hence {@link FmaTile4x3} there. Written out
    * by hand: C2 keeps locals in registers but would spill an array of accumulators.
    */
   private static final class FmaTile8 implements PackedGemm.MicroKernel {
@@ -577,7 +632,8 @@ public final class VectorKernels extends JavaKernels {
 
   /**
    * A 6 × 2L tile for CPUs with 16 vector registers (AVX2): 12 accumulators, two vectors of B and
-   * one broadcast of A, 15 registers.
+   * one broadcast of A, 15 registers. BLIS's shape for Haswell and Zen; here it measured slower
+   * than {@link FmaTile4x3} and is kept for {@code -Dchainrule.gemm.tile=6x2} comparisons.
    */
   private static final class FmaTile6 implements PackedGemm.MicroKernel {
     private static final int MR = 6;
@@ -654,4 +710,152 @@ public final class VectorKernels extends JavaKernels {
       c51.intoArray(c, cOff + 5 * ldc + L);
     }
   }
+
+  /**
+   * A 4 × 3L register tile for 16 vector registers (4×12 with AVX2), the default there: 12
+   * accumulators, three vectors of B and one broadcast of A, all 16 registers. Per step 4
+   * broadcasts and 3 loads feed 12 FMAs, against 6 and 2 for the 6 × 2L tile; twelve independent
+   * chains cover the FMA latency (4–5 cycles) on two pipes. Measured on Zen 3 (AVX2) against
+   * {@link FmaTile6}, interleaved in one JVM on thread CPU time: 1.06–1.21× at n = 256, 1.21× at
+   * 512, 1.13× at 1024 (bench's {@code AbProbe gemm}).
+   *
+   * <p>Two loops, one per layout of A, each indexing with a constant stride in p (MR for a packed
+   * sliver, 1 for a row read in place) so that C2's range-check elimination applies; with the
+   * strides as variables this tile measured up to 15 % slower at n = 512 (the 6 × 2L tile, tried
+   * the same way, went the other way and stays as it was). The accumulators start from C
+   * (cleared by the driver) and end in it, with no store helper, for the reason given at
+   * {@link FmaTile8}.
+   */
+  private static final class FmaTile4x3 implements PackedGemm.MicroKernel {
+    private static final int MR = 4;
+    private static final int NR = 3 * L;
+
+    @Override
+    public int mr() {
+      return MR;
+    }
+
+    @Override
+    public int nr() {
+      return NR;
+    }
+
+    @Override
+    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc) {
+      if (cs == 1) {
+        inPlace(kc, pa, paOff, rs, pb, pbOff, c, cOff, ldc);
+      } else {
+        packed(kc, pa, paOff, pb, pbOff, c, cOff, ldc);
+      }
+    }
+
+    /** A packed sliver: A(r, p) = pa[paOff + p·MR + r]. */
+    private static void packed(int kc, double[] pa, int paOff, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc) {
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
+      DoubleVector c02 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
+      DoubleVector c12 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + 2 * L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
+      DoubleVector c22 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + 2 * L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
+      DoubleVector c32 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + 2 * L);
+      for (int p = 0; p < kc; p++) {
+        int ai = paOff + p * MR;
+        int bi = pbOff + p * NR;
+        DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
+        DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
+        DoubleVector b2 = DoubleVector.fromArray(SPECIES, pb, bi + 2 * L);
+        DoubleVector a = DoubleVector.broadcast(SPECIES, pa[ai]);
+        c00 = a.fma(b0, c00);
+        c01 = a.fma(b1, c01);
+        c02 = a.fma(b2, c02);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 1]);
+        c10 = a.fma(b0, c10);
+        c11 = a.fma(b1, c11);
+        c12 = a.fma(b2, c12);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 2]);
+        c20 = a.fma(b0, c20);
+        c21 = a.fma(b1, c21);
+        c22 = a.fma(b2, c22);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 3]);
+        c30 = a.fma(b0, c30);
+        c31 = a.fma(b1, c31);
+        c32 = a.fma(b2, c32);
+      }
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c02.intoArray(c, cOff + 2 * L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c12.intoArray(c, cOff + ldc + 2 * L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c22.intoArray(c, cOff + 2 * ldc + 2 * L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c32.intoArray(c, cOff + 3 * ldc + 2 * L);
+    }
+
+    /** A read in place, row-major: A(r, p) = pa[paOff + r·rs + p]. */
+    private static void inPlace(int kc, double[] pa, int paOff, int rs, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc) {
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
+      DoubleVector c02 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
+      DoubleVector c12 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + 2 * L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
+      DoubleVector c22 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + 2 * L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
+      DoubleVector c32 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + 2 * L);
+      int a0 = paOff;
+      int a1 = paOff + rs;
+      int a2 = paOff + 2 * rs;
+      int a3 = paOff + 3 * rs;
+      for (int p = 0; p < kc; p++) {
+        int bi = pbOff + p * NR;
+        DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
+        DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
+        DoubleVector b2 = DoubleVector.fromArray(SPECIES, pb, bi + 2 * L);
+        DoubleVector a = DoubleVector.broadcast(SPECIES, pa[a0 + p]);
+        c00 = a.fma(b0, c00);
+        c01 = a.fma(b1, c01);
+        c02 = a.fma(b2, c02);
+        a = DoubleVector.broadcast(SPECIES, pa[a1 + p]);
+        c10 = a.fma(b0, c10);
+        c11 = a.fma(b1, c11);
+        c12 = a.fma(b2, c12);
+        a = DoubleVector.broadcast(SPECIES, pa[a2 + p]);
+        c20 = a.fma(b0, c20);
+        c21 = a.fma(b1, c21);
+        c22 = a.fma(b2, c22);
+        a = DoubleVector.broadcast(SPECIES, pa[a3 + p]);
+        c30 = a.fma(b0, c30);
+        c31 = a.fma(b1, c31);
+        c32 = a.fma(b2, c32);
+      }
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c02.intoArray(c, cOff + 2 * L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c12.intoArray(c, cOff + ldc + 2 * L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c22.intoArray(c, cOff + 2 * ldc + 2 * L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c32.intoArray(c, cOff + 3 * ldc + 2 * L);
+    }
+  }
+
 }
