@@ -36,7 +36,10 @@ def markdown(result):
     """The table of a results JSON as Markdown, for bench/RESULTS.md."""
     m = result["meta"]
     lines = [f"{m['java_vm']} ({m['java_version']}), {m['kernels']} kernels with {m['vector_lanes']} "
-             f"double lanes; {m['date']}{', quick mode' if m.get('quick') else ''}", "",
+             f"double lanes{', GEMM tile ' + m['gemm_tile'] if m.get('gemm_tile') else ''}; {m['date']}"
+             f"{', quick mode' if m.get('quick') else ''}"
+             f"{'; load average ' + m['load_before'] + ' before, ' + m['load_after'] + ' after' if m.get('load_before') else ''}",
+             "",
              "| workload | chainrule | torch | ratio | unit |", "|---|---:|---:|---:|---|"]
     for r in result["rows"]:
         def v(x):
