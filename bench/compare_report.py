@@ -38,6 +38,7 @@ def markdown(result):
     lines = [f"{m['java_vm']} ({m['java_version']}), {m['kernels']} kernels with {m['vector_lanes']} "
              f"double lanes{', GEMM tile ' + m['gemm_tile'] if m.get('gemm_tile') else ''}; {m['date']}"
              f"{', quick mode' if m.get('quick') else ''}"
+             f"{'; timing: ' + m['timing'] if m.get('timing') else ''}"
              f"{'; load average ' + m['load_before'] + ' before, ' + m['load_after'] + ' after' if m.get('load_before') else ''}",
              "",
              "| workload | chainrule | torch | ratio | unit |", "|---|---:|---:|---:|---|"]
