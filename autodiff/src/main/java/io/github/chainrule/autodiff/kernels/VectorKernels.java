@@ -715,14 +715,15 @@ public final class VectorKernels extends JavaKernels {
    * A 4 × 3L register tile for 16 vector registers (4×12 with AVX2), the default there: 12
    * accumulators, three vectors of B and one broadcast of A, all 16 registers. Per step 4
    * broadcasts and 3 loads feed 12 FMAs, against 6 and 2 for the 6 × 2L tile; twelve independent
-   * chains cover the FMA latency (4–5 cycles) on two pipes. Measured on Zen 3 (AVX2) against
-   * {@link FmaTile6}, interleaved in one JVM on thread CPU time: 1.06–1.21× at n = 256, 1.21× at
-   * 512, 1.13× at 1024 (bench's {@code AbProbe gemm}).
+   * chains cover the FMA latency (4–5 cycles) on two pipes. Measured on the AVX2 VM (Zen 3)
+   * against {@link FmaTile6}, one thread, interleaved call by call in one JVM, median thread CPU
+   * time: 1.07× at n = 64, 1.15× at 128 and 256, 1.18× at 512 (bench's {@code AbProbe gemm}).
    *
    * <p>Two loops, one per layout of A, each indexing with a constant stride in p (MR for a packed
-   * sliver, 1 for a row read in place) so that C2's range-check elimination applies; with the
-   * strides as variables this tile measured up to 15 % slower at n = 512 (the 6 × 2L tile, tried
-   * the same way, went the other way and stays as it was). The accumulators start from C
+   * sliver, 1 for a row read in place), written so for C2's range-check elimination, which needs
+   * a constant scale (not verified in the assembly: no hsdis here). With the strides as variables
+   * this tile measured 13 % slower at n = 512; the 6 × 2L tile, rewritten the same way, measured
+   * 0.83× and stays as it was. The accumulators start from C
    * (cleared by the driver) and end in it, with no store helper, for the reason given at
    * {@link FmaTile8}.
    */
