@@ -66,8 +66,9 @@ public final class VectorKernels extends JavaKernels {
 
   /**
    * The GEMM micro-kernel for this machine's vector shape, chosen once: with 8 doubles per vector
-   * (AVX-512, 32 registers) the 8 × 2L tile ({@link FmaTile8}), with 4 (AVX2, 16 registers) the
-   * 4 × 3L tile ({@link FmaTile4x3}); an 8-row tile would spill there. The property {@code chainrule.gemm.tile} ({@code 8x2}, {@code 6x2},
+   * (AVX-512, 32 registers) the 8 × 2L tile ({@link FmaTile8}); with 4 (AVX2, 16 registers, where
+   * an 8-row tile would spill) the 4 × 3L tile ({@link FmaTile4x3}) on JDK 17 and the 6 × 2L
+   * tile ({@link FmaTile6}) on later JDKs, whichever measured faster under that JIT. The property {@code chainrule.gemm.tile} ({@code 8x2}, {@code 6x2},
    * {@code 4x3}: rows × vectors) overrides the choice, for A/B measurements.
    */
   static PackedGemm.MicroKernel chooseTile() {
@@ -77,7 +78,16 @@ public final class VectorKernels extends JavaKernels {
       System.err.println("chainrule: ignoring -Dchainrule.gemm.tile=" + forced
           + " (one of 8x2, 6x2, 4x3)");
     }
-    return t != null ? t : L >= 8 ? new FmaTile8() : new FmaTile4x3();
+    if (t != null) {
+      return t;
+    }
+    if (L >= 8) {
+      return new FmaTile8();
+    }
+    // On AVX2 the better tile depends on the JIT: measured interleaved in one JVM, 4 × 12 beat
+    // 6 × 8 by 1.07-1.18× on JDK 17, and lost to it by 0.85-0.87× on JDK 25 (n = 64-512).
+    // JDKs between were not measured; they get JDK 25's choice.
+    return Runtime.version().feature() <= 17 ? new FmaTile4x3() : new FmaTile6();
   }
 
   private static PackedGemm.MicroKernel named(String name) {
@@ -632,8 +642,9 @@ public final class VectorKernels extends JavaKernels {
 
   /**
    * A 6 × 2L tile for CPUs with 16 vector registers (AVX2): 12 accumulators, two vectors of B and
-   * one broadcast of A, 15 registers. BLIS's shape for Haswell and Zen; here it measured slower
-   * than {@link FmaTile4x3} and is kept for {@code -Dchainrule.gemm.tile=6x2} comparisons.
+   * one broadcast of A, 15 registers. BLIS's shape for Haswell and Zen, and the AVX2 default
+   * from JDK 18 on: on JDK 25 it ran 1.15-1.18× faster than {@link FmaTile4x3}, on JDK 17
+   * 0.85-0.93× as fast.
    */
   private static final class FmaTile6 implements PackedGemm.MicroKernel {
     private static final int MR = 6;
@@ -712,7 +723,7 @@ public final class VectorKernels extends JavaKernels {
   }
 
   /**
-   * A 4 × 3L register tile for 16 vector registers (4×12 with AVX2), the default there: 12
+   * A 4 × 3L register tile for 16 vector registers (4×12 with AVX2), the default there on JDK 17: 12
    * accumulators, three vectors of B and one broadcast of A, all 16 registers. Per step 4
    * broadcasts and 3 loads feed 12 FMAs, against 6 and 2 for the 6 × 2L tile; twelve independent
    * chains cover the FMA latency (4–5 cycles) on two pipes. Measured on the AVX2 VM (Zen 3)
