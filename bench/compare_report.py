@@ -62,6 +62,7 @@ def markdown(result):
                      + (f", torch {sc['torch']:.2f}x" if sc.get("torch") else "") + ".")
     f = result.get("scalar_node")
     if f:
+        lines.append("")
         lines.append(f"Scalar node: {f['retained_bytes_per_node']:.0f} B retained "
                      f"({f['retained_bytes_per_node_with_grads']:.0f} B once it holds its gradient); "
                      f"{f['allocated_bytes_per_node_build']:.0f} B allocated to build it, "
@@ -154,10 +155,14 @@ def main():
         yardsticks.append({"workload": label, "chainrule_us": graph, "plain_us": plain,
                            "ratio": graph / plain if graph and plain else None})
 
+    # In --cpu-time mode the 1-thread rows are CPU time and the 2-thread rows wall time: their
+    # ratio would mean nothing, so no scaling figure then.
+    same_clock = "CPU" not in meta.get("timing", "")
     scaling = {
-        "chainrule": big1 / big2 if big1 and big2 else None,
+        "chainrule": big1 / big2 if big1 and big2 and same_clock else None,
         "torch": (tr1.get("mlp:784-512-512-10:128") / tr2["mlp:784-512-512-10:128"])
-        if tr2.get("mlp:784-512-512-10:128") and tr1.get("mlp:784-512-512-10:128") else None,
+        if tr2.get("mlp:784-512-512-10:128") and tr1.get("mlp:784-512-512-10:128") and same_clock
+        else None,
     }
 
     def fmt(v, unit):

@@ -93,6 +93,21 @@ public final class AbProbe {
             new Variant("fma14", () -> sinkD = p.fma14(), Benchmarks.Peak.flops(14))), seconds);
         break;
       }
+      case "mlp2": {
+        // The large MLP's training step on 1 and 2 kernel threads, alternating: wall time, since
+        // CPU time cannot show what a second thread saves.
+        Workloads.Mlp mlp = new Workloads.Mlp(Workloads.sizes("784-512-512-10"), 128, 42, 1e-3);
+        report("MLP 784-512-512-10 b128 step, 1 against 2 threads", 0, "", List.of(
+            new Variant("1 thread", () -> {
+              io.github.chainrule.autodiff.kernels.Parallelism.setThreads(1);
+              sinkD = mlp.step();
+            }),
+            new Variant("2 threads", () -> {
+              io.github.chainrule.autodiff.kernels.Parallelism.setThreads(2);
+              sinkD = mlp.step();
+            })), seconds);
+        break;
+      }
       case "peak": {
         Benchmarks.Peak p = new Benchmarks.Peak();
         int lanes = Benchmarks.Peak.S.length();

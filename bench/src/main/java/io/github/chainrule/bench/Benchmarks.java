@@ -90,8 +90,8 @@ public final class Benchmarks {
    *
    * <p>Each chain accumulates through the FMA's addend, a ← m·d + a, as a GEMM tile's
    * accumulators do. The probe on main chained through a multiplicand (a ← a·m + d) and, on the
-   * AVX2 VM, read 13.5–16 GFLOPS where the addend form read 18.8–20 in the same JVM, and below
-   * what the GEMM itself reached: it was no upper bound.
+   * AVX2 VM, read 13.3–16.7 GFLOPS where the addend form read 18.1–20 in the same JVM: about
+   * what a single-thread GEMM reached there (15.6), so it was no upper bound.
    */
   @State(Scope.Thread)
   @BenchmarkMode(Mode.AverageTime)
