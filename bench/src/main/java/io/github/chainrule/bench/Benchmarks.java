@@ -2,10 +2,13 @@ package io.github.chainrule.bench;
 
 import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.kernels.Binary;
 import io.github.chainrule.autodiff.kernels.Kernels;
 import io.github.chainrule.autodiff.kernels.Parallelism;
+import io.github.chainrule.autodiff.kernels.Unary;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -78,8 +81,18 @@ public final class Benchmarks {
   }
 
   /**
-   * The machine's measured FMA peak on one core: 12 independent vector FMA chains with no memory
-   * traffic (enough to cover 4 cycles of latency on 2 pipes), 2·12·L·1000 FLOP per call.
+   * The machine's FMA peak on one core, measured: independent chains of vector FMAs with no memory
+   * traffic, {@code 2 · chains · L · ITERATIONS} FLOP per call. A core with P FMA pipes of latency
+   * T cycles needs at least P·T independent chains to keep every pipe busy (Zen 3: 2 × 4 = 8,
+   * Zen 2: 2 × 5 = 10), and no more than fit in the registers beside the two operands (14 of AVX2's
+   * 16; AVX-512 has 32). Hence three probes, 8, 12 and 14 chains; {@code bench/compare} reports
+   * the fastest iteration of the fastest probe, because an upper bound is a maximum, and on a
+   * shared core the mean of iterations reads low whenever another process held the core.
+   *
+   * <p>Each chain accumulates through the FMA's addend, a ← m·d + a, as a GEMM tile's
+   * accumulators do. The probe on main chained through a multiplicand (a ← a·m + d) and, on the
+   * AVX2 VM, read 13.3–16.7 GFLOPS where the addend form read 18.1–20 in the same JVM: about
+   * what a single-thread GEMM reached there (15.6), so it was no upper bound.
    */
   @State(Scope.Thread)
   @BenchmarkMode(Mode.AverageTime)
@@ -89,31 +102,65 @@ public final class Benchmarks {
   @Fork(value = 1, jvmArgsAppend = {ADD_VECTOR, HEAP, HEAP_MAX, PRE_TOUCH})
   public static class Peak {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    static final int ITERATIONS = 1000;
     // Plain doubles, turned into vectors inside the benchmark: a vector held in a field has the
     // abstract static type DoubleVector, which C2 cannot intrinsify, and the loop would measure
-    // the API's boxed fallback instead of the FMA units.
+    // the API's boxed fallback instead of the FMA units. Each chain grows by m·d = 1e-9 per
+    // step: no overflow, and no subnormals (which would take a slow path).
     double m = 0.999999;
     double d = 1e-9;
 
-    /** FLOP per call of {@link #fma()}. */
-    public static long flops() {
-      return 2L * 12 * S.length() * 1000;
+    /** FLOP per call of {@code fma<chains>()}. */
+    public static long flops(int chains) {
+      return 2L * chains * S.length() * ITERATIONS;
     }
 
+    /** 8 chains. */
     @Benchmark
-    public double fma() {
+    public double fma8() {
       DoubleVector m = DoubleVector.broadcast(S, this.m);
       DoubleVector d = DoubleVector.broadcast(S, this.d);
-      DoubleVector x = d;
-      DoubleVector a0 = x, a1 = x, a2 = x, a3 = x, a4 = x, a5 = x;
-      DoubleVector a6 = x, a7 = x, a8 = x, a9 = x, a10 = x, a11 = x;
-      for (int i = 0; i < 1000; i++) {
-        a0 = a0.fma(m, d); a1 = a1.fma(m, d); a2 = a2.fma(m, d); a3 = a3.fma(m, d);
-        a4 = a4.fma(m, d); a5 = a5.fma(m, d); a6 = a6.fma(m, d); a7 = a7.fma(m, d);
-        a8 = a8.fma(m, d); a9 = a9.fma(m, d); a10 = a10.fma(m, d); a11 = a11.fma(m, d);
+      DoubleVector a0 = DoubleVector.broadcast(S, 1 * this.d), a1 = DoubleVector.broadcast(S, 2 * this.d), a2 = DoubleVector.broadcast(S, 3 * this.d), a3 = DoubleVector.broadcast(S, 4 * this.d);
+      DoubleVector a4 = DoubleVector.broadcast(S, 5 * this.d), a5 = DoubleVector.broadcast(S, 6 * this.d), a6 = DoubleVector.broadcast(S, 7 * this.d), a7 = DoubleVector.broadcast(S, 8 * this.d);
+      for (int i = 0; i < ITERATIONS; i++) {
+        a0 = m.fma(d, a0); a1 = m.fma(d, a1); a2 = m.fma(d, a2); a3 = m.fma(d, a3);
+        a4 = m.fma(d, a4); a5 = m.fma(d, a5); a6 = m.fma(d, a6); a7 = m.fma(d, a7);
       }
-      return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9)
-          .add(a10).add(a11).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** 12 chains. */
+    @Benchmark
+    public double fma12() {
+      DoubleVector m = DoubleVector.broadcast(S, this.m);
+      DoubleVector d = DoubleVector.broadcast(S, this.d);
+      DoubleVector a0 = DoubleVector.broadcast(S, 1 * this.d), a1 = DoubleVector.broadcast(S, 2 * this.d), a2 = DoubleVector.broadcast(S, 3 * this.d), a3 = DoubleVector.broadcast(S, 4 * this.d);
+      DoubleVector a4 = DoubleVector.broadcast(S, 5 * this.d), a5 = DoubleVector.broadcast(S, 6 * this.d), a6 = DoubleVector.broadcast(S, 7 * this.d), a7 = DoubleVector.broadcast(S, 8 * this.d);
+      DoubleVector a8 = DoubleVector.broadcast(S, 9 * this.d), a9 = DoubleVector.broadcast(S, 10 * this.d), a10 = DoubleVector.broadcast(S, 11 * this.d), a11 = DoubleVector.broadcast(S, 12 * this.d);
+      for (int i = 0; i < ITERATIONS; i++) {
+        a0 = m.fma(d, a0); a1 = m.fma(d, a1); a2 = m.fma(d, a2); a3 = m.fma(d, a3);
+        a4 = m.fma(d, a4); a5 = m.fma(d, a5); a6 = m.fma(d, a6); a7 = m.fma(d, a7);
+        a8 = m.fma(d, a8); a9 = m.fma(d, a9); a10 = m.fma(d, a10); a11 = m.fma(d, a11);
+      }
+      return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** 14 chains. */
+    @Benchmark
+    public double fma14() {
+      DoubleVector m = DoubleVector.broadcast(S, this.m);
+      DoubleVector d = DoubleVector.broadcast(S, this.d);
+      DoubleVector a0 = DoubleVector.broadcast(S, 1 * this.d), a1 = DoubleVector.broadcast(S, 2 * this.d), a2 = DoubleVector.broadcast(S, 3 * this.d), a3 = DoubleVector.broadcast(S, 4 * this.d);
+      DoubleVector a4 = DoubleVector.broadcast(S, 5 * this.d), a5 = DoubleVector.broadcast(S, 6 * this.d), a6 = DoubleVector.broadcast(S, 7 * this.d), a7 = DoubleVector.broadcast(S, 8 * this.d);
+      DoubleVector a8 = DoubleVector.broadcast(S, 9 * this.d), a9 = DoubleVector.broadcast(S, 10 * this.d), a10 = DoubleVector.broadcast(S, 11 * this.d), a11 = DoubleVector.broadcast(S, 12 * this.d);
+      DoubleVector a12 = DoubleVector.broadcast(S, 13 * this.d), a13 = DoubleVector.broadcast(S, 14 * this.d);
+      for (int i = 0; i < ITERATIONS; i++) {
+        a0 = m.fma(d, a0); a1 = m.fma(d, a1); a2 = m.fma(d, a2); a3 = m.fma(d, a3);
+        a4 = m.fma(d, a4); a5 = m.fma(d, a5); a6 = m.fma(d, a6); a7 = m.fma(d, a7);
+        a8 = m.fma(d, a8); a9 = m.fma(d, a9); a10 = m.fma(d, a10); a11 = m.fma(d, a11);
+        a12 = m.fma(d, a12); a13 = m.fma(d, a13);
+      }
+      return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11).add(a12).add(a13).reduceLanes(VectorOperators.ADD);
     }
   }
 
@@ -153,6 +200,35 @@ public final class Benchmarks {
     @Benchmark
     public double sum() {
       return Kernels.get().sum(a.data(), 0, size);
+    }
+
+    // Diagnostics: the same kernels into one output array reused across calls (what torch's
+    // caching allocator gives a + b), and a fresh array alone. The ops' time is roughly the sum.
+    double[] out;
+
+    @Setup
+    public void output() {
+      out = new double[size];
+    }
+
+    /** add's kernel alone, writing a reused output. */
+    @Benchmark
+    public double[] addKernel() {
+      Kernels.get().binary(Binary.ADD, a.data(), 0, b.data(), 0, out, 0, size);
+      return out;
+    }
+
+    /** relu's kernel alone, writing a reused output. */
+    @Benchmark
+    public double[] reluKernel() {
+      Kernels.get().unary(Unary.RELU, 0, a.data(), 0, out, 0, size);
+      return out;
+    }
+
+    /** A fresh zeroed array of {@code size} doubles: what every op's result costs before its kernel runs. */
+    @Benchmark
+    public double[] allocate() {
+      return new double[size];
     }
   }
 
@@ -229,6 +305,27 @@ public final class Benchmarks {
     }
   }
 
+  /** micrograd's demo with its adjoint written by hand in plain doubles: the yardstick for {@link Micrograd}. */
+  @State(Scope.Thread)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  @Warmup(iterations = 5, time = 1)
+  @Measurement(iterations = 5, time = 1)
+  @Fork(value = 1, jvmArgsAppend = {ADD_VECTOR, HEAP, HEAP_MAX, PRE_TOUCH})
+  public static class MicrogradAdjoint {
+    Workloads.MicrogradAdjoint demo;
+
+    @Setup
+    public void setup() {
+      demo = new Workloads.MicrogradAdjoint();
+    }
+
+    @Benchmark
+    public double step() {
+      return demo.step();
+    }
+  }
+
   /** Build and back-propagate a 100k-node scalar graph. */
   @State(Scope.Thread)
   @BenchmarkMode(Mode.AverageTime)
@@ -249,6 +346,15 @@ public final class Benchmarks {
     @Benchmark
     public double build100kAndBackward() {
       return Workloads.scalarChain(x, c, 100_000);
+    }
+
+    final double[] values = new double[100_000];
+    final double[] grads = new double[100_000];
+
+    /** The same chain as a plain loop over doubles, forward into a tape and back: the yardstick. */
+    @Benchmark
+    public double plainLoop100k() {
+      return Workloads.scalarChainPlain(0.3, 0.5, 100_000, values, grads);
     }
   }
 }

@@ -168,7 +168,7 @@ public final class Workloads {
       }
     }
 
-    private static double gaussian(SplittableRandom rng) {
+    static double gaussian(SplittableRandom rng) {
       return Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
     }
 
@@ -216,6 +216,134 @@ public final class Workloads {
     }
   }
 
+  /**
+   * micrograd's demo network with its adjoint written by hand in plain doubles: the same model,
+   * data, initial weights, loss and learning-rate schedule as {@link MicrogradDemo}, computed the
+   * way a numerical programmer would without an AD tool. It is the classic yardstick of AD
+   * overhead: the scalar graph's step divided by this one's is the price of the graph. The forward
+   * pass adds in micrograd's order (bias first, then w_i·x_i), so the loss is the scalar graph's
+   * bit for bit; gradients sum in a different order and agree to rounding.
+   */
+  public static final class MicrogradAdjoint {
+    // Layer l: w[l][j][i] is neuron j's weight for input i, b[l][j] its bias.
+    final double[][][] w = new double[3][][];
+    final double[][] b = new double[3][];
+    final double[][][] gw = new double[3][][];
+    final double[][] gb = new double[3][];
+    final int[] sizes = {2, 16, 16, 1};
+    final double[][] xs = new double[100][];
+    final double[] ys = new double[100];
+    // Per-point activations kept for the backward pass: pre-activations z and outputs h per layer.
+    final double[][] z = new double[3][];
+    final double[][] h = new double[3][];
+    final double[][] dz = new double[3][];
+    int k;
+
+    public MicrogradAdjoint() {
+      // The same generator sequence as MicrogradDemo: weights then bias, neuron by neuron, then data.
+      SplittableRandom rng = new SplittableRandom(1337);
+      for (int l = 0; l < 3; l++) {
+        w[l] = new double[sizes[l + 1]][sizes[l]];
+        b[l] = new double[sizes[l + 1]];
+        gw[l] = new double[sizes[l + 1]][sizes[l]];
+        gb[l] = new double[sizes[l + 1]];
+        z[l] = new double[sizes[l + 1]];
+        h[l] = new double[sizes[l + 1]];
+        dz[l] = new double[sizes[l + 1]];
+        for (int j = 0; j < sizes[l + 1]; j++) {
+          for (int i = 0; i < sizes[l]; i++) {
+            w[l][j][i] = rng.nextDouble(-1, 1);
+          }
+          b[l][j] = 0.0;
+        }
+      }
+      for (int i = 0; i < 100; i++) {
+        boolean upper = i < 50;
+        double t = Math.PI * (upper ? i : i - 50) / 49;
+        double px = upper ? Math.cos(t) : 1 - Math.cos(t);
+        double py = upper ? Math.sin(t) : 0.5 - Math.sin(t);
+        xs[i] = new double[] {px + 0.1 * MicrogradDemo.gaussian(rng), py + 0.1 * MicrogradDemo.gaussian(rng)};
+        ys[i] = upper ? -1 : 1;
+      }
+    }
+
+    /** Forward over all 100 points, backward, SGD; returns the loss before the update. */
+    public double step() {
+      for (int l = 0; l < 3; l++) {
+        for (int j = 0; j < sizes[l + 1]; j++) {
+          java.util.Arrays.fill(gw[l][j], 0.0);
+        }
+        java.util.Arrays.fill(gb[l], 0.0);
+      }
+      double dataLoss = 0;
+      for (int p = 0; p < 100; p++) {
+        double[] in = xs[p];
+        for (int l = 0; l < 3; l++) {
+          for (int j = 0; j < sizes[l + 1]; j++) {
+            double s = b[l][j];
+            for (int i = 0; i < sizes[l]; i++) {
+              s += w[l][j][i] * in[i];
+            }
+            z[l][j] = s;
+            h[l][j] = l < 2 ? (s <= 0 ? 0.0 : s) : s;
+          }
+          in = h[l];
+        }
+        double margin = h[2][0] * -ys[p] + 1;
+        dataLoss += margin <= 0 ? 0.0 : margin;
+        // d total / d score: the mean's 1/100 times relu's step times -y.
+        dz[2][0] = margin > 0 ? 1.0 / 100 * -ys[p] : 0.0;
+        for (int l = 2; l >= 0; l--) {
+          double[] input = l == 0 ? xs[p] : h[l - 1];
+          double[] dIn = l == 0 ? null : dz[l - 1];
+          if (dIn != null) {
+            java.util.Arrays.fill(dIn, 0.0);
+          }
+          for (int j = 0; j < sizes[l + 1]; j++) {
+            double g = dz[l][j];
+            gb[l][j] += g;
+            for (int i = 0; i < sizes[l]; i++) {
+              gw[l][j][i] += g * input[i];
+              if (dIn != null) {
+                dIn[i] += g * w[l][j][i];
+              }
+            }
+          }
+          if (dIn != null) {
+            for (int i = 0; i < dIn.length; i++) {
+              dIn[i] = z[l - 1][i] > 0 ? dIn[i] : 0.0; // relu's step
+            }
+          }
+        }
+      }
+      dataLoss = dataLoss * (1.0 / 100);
+      // L2 in the scalar graph's order (weights then bias, neuron by neuron); d(p²)/dp = 2p.
+      double reg = 0;
+      for (int l = 0; l < 3; l++) {
+        for (int j = 0; j < sizes[l + 1]; j++) {
+          for (int i = 0; i < sizes[l]; i++) {
+            reg += w[l][j][i] * w[l][j][i];
+            gw[l][j][i] += 1e-4 * 2 * w[l][j][i];
+          }
+          reg += b[l][j] * b[l][j];
+          gb[l][j] += 1e-4 * 2 * b[l][j];
+        }
+      }
+      double total = dataLoss + reg * 1e-4;
+      double lr = 1.0 - 0.9 * k / 100;
+      k = (k + 1) % 100;
+      for (int l = 0; l < 3; l++) {
+        for (int j = 0; j < sizes[l + 1]; j++) {
+          for (int i = 0; i < sizes[l]; i++) {
+            w[l][j][i] -= lr * gw[l][j][i];
+          }
+          b[l][j] -= lr * gb[l][j];
+        }
+      }
+      return total;
+    }
+  }
+
   // ---------------------------------------------------------------- a large scalar graph
 
   /**
@@ -230,5 +358,30 @@ public final class Workloads {
     }
     s.backward();
     return x.grad().item();
+  }
+
+  /**
+   * {@link #scalarChain} as a plain loop over the same doubles: the forward pass stores each of
+   * the {@code nodes} values in an array (the tape), the backward pass walks it in reverse and
+   * stores each node's gradient, as the graph keeps one per node. Returns dL/dx, equal to what
+   * the graph gives. The yardstick for the graph's per-node cost.
+   */
+  public static double scalarChainPlain(double x, double c, int nodes, double[] values, double[] grads) {
+    int steps = nodes / 2;
+    double s = x;
+    for (int i = 0; i < steps; i++) {
+      values[2 * i] = s * c;
+      s = values[2 * i] + x;
+      values[2 * i + 1] = s;
+    }
+    double g = 1.0; // dL/ds for the last node
+    double gx = 0;
+    for (int i = steps - 1; i >= 0; i--) {
+      grads[2 * i + 1] = g;
+      gx += g;          // s + x: the same g reaches x
+      grads[2 * i] = g; // ... and the product
+      g *= c;           // (s·c)' = c
+    }
+    return gx + g;      // the chain starts at s = x
   }
 }

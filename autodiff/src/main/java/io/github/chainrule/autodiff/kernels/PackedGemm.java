@@ -69,6 +69,11 @@ final class PackedGemm {
         new double[mcRounded * KC], new double[0], new double[mr * nr]});
   }
 
+  /** The micro-kernel's tile, rows × columns ("6x8"). */
+  String tileName() {
+    return mr + "x" + nr;
+  }
+
   /** C = op(A)·op(B) with dense row-major operands, as in {@link Kernels#gemm}. */
   void gemm(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {

@@ -23,15 +23,36 @@ public final class VectorKernels extends JavaKernels {
   private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
   private static final int L = SPECIES.length();
 
-  // AVX-512 (8 doubles per vector) has 32 vector registers, room for the taller tile.
-  private final PackedGemm gemm =
-      new PackedGemm(L >= 8 ? new FmaTile8() : new FmaTile6(), this);
+  private final PackedGemm gemm;
 
   /**
    * @throws UnsupportedOperationException where the preferred vector holds fewer than 4 doubles:
    *     there, the provider falls back to the plain kernels, which are as fast
    */
   public VectorKernels() {
+    this(chooseTile());
+  }
+
+  /**
+   * With a given GEMM tile ({@code "8x2"}, {@code "6x2"}, {@code "4x3"}: rows × vectors), so one
+   * JVM can time two tiles side by side.
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public VectorKernels(String tile) {
+    this(tile(tile));
+  }
+
+  private static PackedGemm.MicroKernel tile(String name) {
+    PackedGemm.MicroKernel t = named(name);
+    if (t == null) {
+      throw new IllegalArgumentException("no GEMM tile " + name + "; one of 8x2, 6x2, 4x3");
+    }
+    return t;
+  }
+
+  private VectorKernels(PackedGemm.MicroKernel tile) {
+    this.gemm = new PackedGemm(tile, this);
     if (L < 4) {
       throw new UnsupportedOperationException("preferred vector holds " + L + " doubles; "
           + "SIMD pays from 4 (AVX2) up");
@@ -41,6 +62,50 @@ public final class VectorKernels extends JavaKernels {
   @Override
   public String name() {
     return "vector";
+  }
+
+  /**
+   * The GEMM micro-kernel for this machine's vector shape, chosen once: with 8 doubles per vector
+   * (AVX-512, 32 registers) the 8 × 2L tile ({@link FmaTile8}); with 4 (AVX2, 16 registers, where
+   * an 8-row tile would spill) the 4 × 3L tile ({@link FmaTile4x3}) on JDK 17 and the 6 × 2L
+   * tile ({@link FmaTile6}) on later JDKs, whichever measured faster under that JIT. The property {@code chainrule.gemm.tile} ({@code 8x2}, {@code 6x2},
+   * {@code 4x3}: rows × vectors) overrides the choice, for A/B measurements.
+   */
+  static PackedGemm.MicroKernel chooseTile() {
+    String forced = System.getProperty("chainrule.gemm.tile", "");
+    PackedGemm.MicroKernel t = forced.isEmpty() ? null : named(forced);
+    if (!forced.isEmpty() && t == null) {
+      System.err.println("chainrule: ignoring -Dchainrule.gemm.tile=" + forced
+          + " (one of 8x2, 6x2, 4x3)");
+    }
+    if (t != null) {
+      return t;
+    }
+    if (L >= 8) {
+      return new FmaTile8();
+    }
+    // On AVX2 the better tile depends on the JIT: measured interleaved in one JVM, 4 × 12 beat
+    // 6 × 8 by 1.07-1.18× on JDK 17, and lost to it by 0.85-0.87× on JDK 25 (n = 64-512).
+    // JDKs between were not measured; they get JDK 25's choice.
+    return Runtime.version().feature() <= 17 ? new FmaTile4x3() : new FmaTile6();
+  }
+
+  private static PackedGemm.MicroKernel named(String name) {
+    switch (name) {
+      case "8x2":
+        return new FmaTile8();
+      case "6x2":
+        return new FmaTile6();
+      case "4x3":
+        return new FmaTile4x3();
+      default:
+        return null;
+    }
+  }
+
+  @Override
+  public String gemmTile() {
+    return gemm.tileName();
   }
 
   // ---------------------------------------------------------------- elementwise maps
@@ -489,7 +554,7 @@ public final class VectorKernels extends JavaKernels {
    * broadcast of A live at once, 19 of the 32 AVX-512 registers. Per step it loads 2 vectors and
    * broadcasts 8 scalars for 16 FMAs, so the two FMA pipes, not the loads, bound it. Eight rows
    * also divide the sizes people use (64, 128, …), so fewer tiles take the ragged-edge path than
-   * with six. With AVX2's 16 registers this would spill, hence {@link FmaTile6} there. Written out
+   * with six. With AVX2's 16 registers this would spill, hence {@link FmaTile4x3} there. Written out
    * by hand: C2 keeps locals in registers but would spill an array of accumulators.
    */
   private static final class FmaTile8 implements PackedGemm.MicroKernel {
@@ -586,7 +651,9 @@ public final class VectorKernels extends JavaKernels {
 
   /**
    * A 6 × 2L tile for CPUs with 16 vector registers (AVX2): 12 accumulators, two vectors of B and
-   * one broadcast of A, 15 registers.
+   * one broadcast of A, 15 registers. BLIS's shape for Haswell and Zen, and the AVX2 default
+   * from JDK 18 on: on JDK 25 it ran 1.15-1.18× faster than {@link FmaTile4x3}, on JDK 17
+   * 0.85-0.93× as fast.
    */
   private static final class FmaTile6 implements PackedGemm.MicroKernel {
     private static final int MR = 6;
@@ -663,4 +730,153 @@ public final class VectorKernels extends JavaKernels {
       c51.intoArray(c, cOff + 5 * ldc + L);
     }
   }
+
+  /**
+   * A 4 × 3L register tile for 16 vector registers (4×12 with AVX2), the default there on JDK 17: 12
+   * accumulators, three vectors of B and one broadcast of A, all 16 registers. Per step 4
+   * broadcasts and 3 loads feed 12 FMAs, against 6 and 2 for the 6 × 2L tile; twelve independent
+   * chains cover the FMA latency (4–5 cycles) on two pipes. Measured on the AVX2 VM (Zen 3)
+   * against {@link FmaTile6}, one thread, interleaved call by call in one JVM, median thread CPU
+   * time: 1.07× at n = 64, 1.15× at 128 and 256, 1.18× at 512 (bench's {@code AbProbe gemm}).
+   *
+   * <p>Two loops, one per layout of A, each indexing with a constant stride in p (MR for a packed
+   * sliver, 1 for a row read in place), written so for C2's range-check elimination, which needs
+   * a constant scale (not verified in the assembly: no hsdis here). With the strides as variables
+   * this tile measured 13 % slower at n = 512; the 6 × 2L tile, rewritten the same way, measured
+   * 0.83× and stays as it was. The accumulators start from C
+   * (cleared by the driver) and end in it, with no store helper, for the reason given at
+   * {@link FmaTile8}.
+   */
+  private static final class FmaTile4x3 implements PackedGemm.MicroKernel {
+    private static final int MR = 4;
+    private static final int NR = 3 * L;
+
+    @Override
+    public int mr() {
+      return MR;
+    }
+
+    @Override
+    public int nr() {
+      return NR;
+    }
+
+    @Override
+    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc) {
+      if (cs == 1) {
+        inPlace(kc, pa, paOff, rs, pb, pbOff, c, cOff, ldc);
+      } else {
+        packed(kc, pa, paOff, pb, pbOff, c, cOff, ldc);
+      }
+    }
+
+    /** A packed sliver: A(r, p) = pa[paOff + p·MR + r]. */
+    private static void packed(int kc, double[] pa, int paOff, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc) {
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
+      DoubleVector c02 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
+      DoubleVector c12 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + 2 * L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
+      DoubleVector c22 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + 2 * L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
+      DoubleVector c32 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + 2 * L);
+      for (int p = 0; p < kc; p++) {
+        int ai = paOff + p * MR;
+        int bi = pbOff + p * NR;
+        DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
+        DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
+        DoubleVector b2 = DoubleVector.fromArray(SPECIES, pb, bi + 2 * L);
+        DoubleVector a = DoubleVector.broadcast(SPECIES, pa[ai]);
+        c00 = a.fma(b0, c00);
+        c01 = a.fma(b1, c01);
+        c02 = a.fma(b2, c02);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 1]);
+        c10 = a.fma(b0, c10);
+        c11 = a.fma(b1, c11);
+        c12 = a.fma(b2, c12);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 2]);
+        c20 = a.fma(b0, c20);
+        c21 = a.fma(b1, c21);
+        c22 = a.fma(b2, c22);
+        a = DoubleVector.broadcast(SPECIES, pa[ai + 3]);
+        c30 = a.fma(b0, c30);
+        c31 = a.fma(b1, c31);
+        c32 = a.fma(b2, c32);
+      }
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c02.intoArray(c, cOff + 2 * L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c12.intoArray(c, cOff + ldc + 2 * L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c22.intoArray(c, cOff + 2 * ldc + 2 * L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c32.intoArray(c, cOff + 3 * ldc + 2 * L);
+    }
+
+    /** A read in place, row-major: A(r, p) = pa[paOff + r·rs + p]. */
+    private static void inPlace(int kc, double[] pa, int paOff, int rs, double[] pb, int pbOff,
+        double[] c, int cOff, int ldc) {
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
+      DoubleVector c02 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
+      DoubleVector c12 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + 2 * L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
+      DoubleVector c22 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + 2 * L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
+      DoubleVector c32 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + 2 * L);
+      int a0 = paOff;
+      int a1 = paOff + rs;
+      int a2 = paOff + 2 * rs;
+      int a3 = paOff + 3 * rs;
+      for (int p = 0; p < kc; p++) {
+        int bi = pbOff + p * NR;
+        DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
+        DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
+        DoubleVector b2 = DoubleVector.fromArray(SPECIES, pb, bi + 2 * L);
+        DoubleVector a = DoubleVector.broadcast(SPECIES, pa[a0 + p]);
+        c00 = a.fma(b0, c00);
+        c01 = a.fma(b1, c01);
+        c02 = a.fma(b2, c02);
+        a = DoubleVector.broadcast(SPECIES, pa[a1 + p]);
+        c10 = a.fma(b0, c10);
+        c11 = a.fma(b1, c11);
+        c12 = a.fma(b2, c12);
+        a = DoubleVector.broadcast(SPECIES, pa[a2 + p]);
+        c20 = a.fma(b0, c20);
+        c21 = a.fma(b1, c21);
+        c22 = a.fma(b2, c22);
+        a = DoubleVector.broadcast(SPECIES, pa[a3 + p]);
+        c30 = a.fma(b0, c30);
+        c31 = a.fma(b1, c31);
+        c32 = a.fma(b2, c32);
+      }
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c02.intoArray(c, cOff + 2 * L);
+      c10.intoArray(c, cOff + ldc);
+      c11.intoArray(c, cOff + ldc + L);
+      c12.intoArray(c, cOff + ldc + 2 * L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c22.intoArray(c, cOff + 2 * ldc + 2 * L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c32.intoArray(c, cOff + 3 * ldc + 2 * L);
+    }
+  }
+
 }

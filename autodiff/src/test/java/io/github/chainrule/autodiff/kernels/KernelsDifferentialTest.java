@@ -268,6 +268,38 @@ class KernelsDifferentialTest {
     }
   }
 
+  /**
+   * Every micro-kernel tile, not only the one this machine chose: the 8 × 2L tile meant for
+   * AVX-512 runs here with this machine's vector length (4 lanes on AVX2), which exercises its
+   * loops and edges, though not at 8 lanes. Sizes straddle 4, 6, 8 and 12 rows or columns.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"8x2", "6x2", "4x3"})
+  void everyGemmTileMatchesTheNaiveProduct(String tile) {
+    Kernels kernels = new VectorKernels(tile);
+    int[] dims = {1, 2, 5, 7, 11, 12, 13, 17, 24, 25, 33, 65};
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        for (int m : dims) {
+          for (int n : dims) {
+            for (int k : new int[] {2, 5, 13, 65}) {
+              checkGemm(kernels, ta, tb, m, n, k);
+            }
+          }
+        }
+        // Across the cache blocks (KC = 256 along k, MC = 96 along m).
+        checkGemm(kernels, ta, tb, 100, 70, 600);
+        checkGemm(kernels, ta, tb, 197, 25, 300);
+      }
+    }
+  }
+
+  @Test
+  void unknownGemmTileIsRejectedByName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VectorKernels("5x5"));
+    assertTrue(e.getMessage().contains("5x5"), e.getMessage());
+  }
+
   @Test
   void gemmWithOneLongDimension() {
     // Long dimensions cross the cache blocks (KC = 256 along k, MC = 96 along m).

@@ -1,0 +1,203 @@
+package io.github.chainrule.bench;
+
+import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.kernels.Binary;
+import io.github.chainrule.autodiff.kernels.Kernels;
+import io.github.chainrule.autodiff.kernels.Unary;
+import io.github.chainrule.autodiff.kernels.VectorKernels;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Side-by-side timing of variants in one JVM, interleaved call by call (A, B, C, A, B, C, …), so
+ * that a change in the machine's load hits every variant alike. On a core shared with other
+ * processes a JMH run of A followed by one of B measures the load as much as the code; this
+ * compares the variants within each round and reports the median over rounds of thread CPU time
+ * (which excludes time spent waiting for a core) and of wall time, and the best round.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
+ *     io.github.chainrule.bench.AbProbe gemm 64,256,1024 6x2,4x3
+ * java ... AbProbe elementwise 1048576
+ * </pre>
+ */
+public final class AbProbe {
+  private AbProbe() {}
+
+  /** One timed thing: a name and a call. */
+  record Variant(String name, Runnable call, double work) {
+    Variant(String name, Runnable call) {
+      this(name, call, 0);
+    }
+  }
+
+  public static void main(String[] args) {
+    String what = args.length > 0 ? args[0] : "gemm";
+    int seconds = Integer.getInteger("ab.seconds", 6);
+    // One thread: CPU time is the calling thread's, and GEMMs from 2^20 multiply-adds would
+    // otherwise hand half their work to the pool, where it is not counted.
+    io.github.chainrule.autodiff.kernels.Parallelism.setThreads(Integer.getInteger("ab.threads", 1));
+    switch (what) {
+      case "gemm": {
+        int[] sizes = ints(args.length > 1 ? args[1] : "64,128,256,512,1024");
+        String[] tiles = (args.length > 2 ? args[2] : "6x2,4x3").split(",");
+        for (int n : sizes) {
+          double[] a = Tensor.randn(1, n, n).data();
+          double[] b = Tensor.randn(2, n, n).data();
+          List<Variant> vs = new ArrayList<>();
+          for (String t : tiles) {
+            Kernels k = new VectorKernels(t);
+            vs.add(new Variant(t, () -> k.gemm(false, false, n, n, n, a, 0, b, 0, new double[n * n], 0)));
+          }
+          report("gemm n=" + n, 2.0 * n * n * n, "GFLOPS", vs, seconds);
+        }
+        break;
+      }
+      case "elementwise": {
+        int size = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 20;
+        Tensor ta = Tensor.randn(1, size);
+        Tensor tb = Tensor.randn(2, size);
+        double[] out = new double[size];
+        Kernels k = Kernels.get();
+        Kernels java = new io.github.chainrule.autodiff.kernels.JavaKernels();
+        List<Variant> vs = List.of(
+            new Variant("a.add(b)", () -> ta.add(tb)),
+            new Variant("add kernel, reused out", () -> k.binary(Binary.ADD, ta.data(), 0, tb.data(), 0, out, 0, size)),
+            new Variant("a.relu()", () -> ta.relu()),
+            new Variant("relu kernel, reused out", () -> k.unary(Unary.RELU, 0, ta.data(), 0, out, 0, size)),
+            new Variant("new double[size]", () -> sink = new double[size]),
+            new Variant("sum kernel", () -> sinkD = k.sum(ta.data(), 0, size)),
+            new Variant("add, plain-Java kernel", () -> java.binary(Binary.ADD, ta.data(), 0, tb.data(), 0, out, 0, size)),
+            new Variant("relu, plain-Java kernel", () -> java.unary(Unary.RELU, 0, ta.data(), 0, out, 0, size)),
+            new Variant("sum, plain-Java kernel", () -> sinkD = java.sum(ta.data(), 0, size)),
+            new Variant("System.arraycopy", () -> System.arraycopy(ta.data(), 0, out, 0, size)));
+        report("elementwise size=" + size, 0, "", vs, seconds);
+        break;
+      }
+      case "gemmpeak": {
+        // GEMM and the peak probes interleaved: the probe must read above the GEMM it bounds.
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 256;
+        double[] a = Tensor.randn(1, n, n).data();
+        double[] b = Tensor.randn(2, n, n).data();
+        Kernels k = Kernels.get();
+        Benchmarks.Peak p = new Benchmarks.Peak();
+        report("gemm n=" + n + " against the FMA probes", 0, "GFLOPS", List.of(
+            new Variant("gemm " + n, () -> k.gemm(false, false, n, n, n, a, 0, b, 0, new double[n * n], 0), 2.0 * n * n * n),
+            new Variant("fma8", () -> sinkD = p.fma8(), Benchmarks.Peak.flops(8)),
+            new Variant("fma12", () -> sinkD = p.fma12(), Benchmarks.Peak.flops(12)),
+            new Variant("fma14", () -> sinkD = p.fma14(), Benchmarks.Peak.flops(14))), seconds);
+        break;
+      }
+      case "mlp2": {
+        // The large MLP's training step on 1 and 2 kernel threads, alternating: wall time, since
+        // CPU time cannot show what a second thread saves.
+        Workloads.Mlp mlp = new Workloads.Mlp(Workloads.sizes("784-512-512-10"), 128, 42, 1e-3);
+        report("MLP 784-512-512-10 b128 step, 1 against 2 threads", 0, "", List.of(
+            new Variant("1 thread", () -> {
+              io.github.chainrule.autodiff.kernels.Parallelism.setThreads(1);
+              sinkD = mlp.step();
+            }),
+            new Variant("2 threads", () -> {
+              io.github.chainrule.autodiff.kernels.Parallelism.setThreads(2);
+              sinkD = mlp.step();
+            })), seconds);
+        break;
+      }
+      case "peak": {
+        Benchmarks.Peak p = new Benchmarks.Peak();
+        int lanes = Benchmarks.Peak.S.length();
+        for (int chains : new int[] {8, 12, 14}) {
+          Runnable r = chains == 8 ? () -> sinkD = p.fma8() : chains == 12 ? () -> sinkD = p.fma12() : () -> sinkD = p.fma14();
+          report("fma, " + chains + " chains of " + lanes + " lanes", Benchmarks.Peak.flops(chains), "GFLOPS",
+              List.of(new Variant("fma" + chains, r)), seconds);
+        }
+        break;
+      }
+      default:
+        throw new IllegalArgumentException("AbProbe: gemm, elementwise or peak, not " + what);
+    }
+  }
+
+  static volatile Object sink;
+  static volatile double sinkD;
+
+  static int[] ints(String csv) {
+    return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+
+  /**
+   * Warms every variant up for a second, then runs rounds of one call each until {@code seconds}
+   * have passed, and prints per variant the median and best CPU and wall time per call.
+   */
+  static void report(String title, double work, String unit, List<Variant> vs, int seconds) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long warmEnd = System.nanoTime() + 2_000_000_000L;
+    while (System.nanoTime() < warmEnd) {
+      for (Variant v : vs) {
+        v.call().run();
+      }
+    }
+    int cap = 1 << 16;
+    long[][] c = new long[vs.size()][cap];
+    long[][] w = new long[vs.size()][cap];
+    int rounds = 0;
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    SplittableRandom rng = new SplittableRandom(7);
+    int[] order = new int[vs.size()];
+    while (System.nanoTime() < end && rounds < cap) {
+      // A random order per round, so no variant always runs right after the same other one
+      // (whose cache footprint or garbage it would inherit).
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      for (int i = order.length - 1; i > 0; i--) {
+        int j = rng.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      for (int i : order) {
+        long c0 = mx.getCurrentThreadCpuTime();
+        long w0 = System.nanoTime();
+        vs.get(i).call().run();
+        w[i][rounds] = System.nanoTime() - w0;
+        c[i][rounds] = mx.getCurrentThreadCpuTime() - c0;
+      }
+      rounds++;
+    }
+    System.out.printf(Locale.ROOT, "%s: %d rounds; load average %s%n", title, rounds, load());
+    double base = 0;
+    for (int i = 0; i < vs.size(); i++) {
+      long[] ci = Arrays.copyOf(c[i], rounds);
+      long[] wi = Arrays.copyOf(w[i], rounds);
+      Arrays.sort(ci);
+      Arrays.sort(wi);
+      double medCpu = ci[rounds / 2] / 1e3;
+      double medWall = wi[rounds / 2] / 1e3;
+      double bestWall = wi[0] / 1e3;
+      if (i == 0) {
+        base = medCpu;
+      }
+      double wk = vs.get(i).work() > 0 ? vs.get(i).work() : work;
+      String rate = wk > 0
+          ? String.format(Locale.ROOT, "  %6.1f %s (median cpu)  %6.1f (best wall)", wk / medCpu / 1e3, unit,
+              wk / bestWall / 1e3)
+          : "";
+      System.out.printf(Locale.ROOT, "  %-26s cpu median %10.1f us  wall median %10.1f us  best %10.1f us  %5.2fx%s%n",
+          vs.get(i).name(), medCpu, medWall, bestWall, base / medCpu, rate);
+    }
+  }
+
+  static String load() {
+    try {
+      return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg"))).trim();
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+}
