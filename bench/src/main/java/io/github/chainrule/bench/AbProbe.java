@@ -1,6 +1,7 @@
 package io.github.chainrule.bench;
 
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.autodiff.kernels.Binary;
 import io.github.chainrule.autodiff.kernels.Kernels;
 import io.github.chainrule.autodiff.kernels.Unary;
@@ -47,8 +48,8 @@ public final class AbProbe {
         int[] sizes = ints(args.length > 1 ? args[1] : "64,128,256,512,1024");
         String[] tiles = (args.length > 2 ? args[2] : "6x2,4x3").split(",");
         for (int n : sizes) {
-          double[] a = Tensor.randn(1, n, n).data();
-          double[] b = Tensor.randn(2, n, n).data();
+          double[] a = RandomTensors.randn(1, n, n).data();
+          double[] b = RandomTensors.randn(2, n, n).data();
           List<Variant> vs = new ArrayList<>();
           for (String t : tiles) {
             Kernels k = new VectorKernels(t);
@@ -60,8 +61,8 @@ public final class AbProbe {
       }
       case "elementwise": {
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 20;
-        Tensor ta = Tensor.randn(1, size);
-        Tensor tb = Tensor.randn(2, size);
+        Tensor ta = RandomTensors.randn(1, size);
+        Tensor tb = RandomTensors.randn(2, size);
         double[] out = new double[size];
         Kernels k = Kernels.get();
         Kernels java = new io.github.chainrule.autodiff.kernels.JavaKernels();
@@ -82,8 +83,8 @@ public final class AbProbe {
       case "gemmpeak": {
         // GEMM and the peak probes interleaved: the probe must read above the GEMM it bounds.
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 256;
-        double[] a = Tensor.randn(1, n, n).data();
-        double[] b = Tensor.randn(2, n, n).data();
+        double[] a = RandomTensors.randn(1, n, n).data();
+        double[] b = RandomTensors.randn(2, n, n).data();
         Kernels k = Kernels.get();
         Benchmarks.Peak p = new Benchmarks.Peak();
         report("gemm n=" + n + " against the FMA probes", 0, "GFLOPS", List.of(

@@ -1,6 +1,7 @@
 package io.github.chainrule.bench;
 
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.autodiff.kernels.Parallelism;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -46,8 +47,8 @@ public final class CpuTimes {
     double measure = Double.parseDouble(System.getProperty("cpu.measure", "4"));
     List<Work> works = new ArrayList<>();
     for (int n : new int[] {64, 128, 256, 512, 1024}) {
-      Tensor a = Tensor.randn(1, n, n);
-      Tensor b = Tensor.randn(2, n, n);
+      Tensor a = RandomTensors.randn(1, n, n);
+      Tensor b = RandomTensors.randn(2, n, n);
       works.add(new Work("Matmul.matmul", Map.of("n", "" + n, "threads", "1"), () -> a.matmul(b).data()[0]));
     }
     Benchmarks.Peak peak = new Benchmarks.Peak();
