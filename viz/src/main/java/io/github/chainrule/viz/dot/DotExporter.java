@@ -121,14 +121,17 @@ public final class DotExporter {
     CheckOverlay overlay = CheckOverlay.of(graph, options);
 
     out.append("digraph chainrule {\n");
+    // DejaVu Sans: the widest common sans font, whose metrics the embedded Graphviz knows. Where a
+    // viewer lacks it, its stand-in is narrower and still fits the boxes; Helvetica's metrics made
+    // boxes too narrow wherever DejaVu Sans stands in for Helvetica (most Linux desktops).
     out.append("  graph [rankdir=").append(options.direction().dot)
-        .append(", fontname=\"Helvetica\", fontsize=12, nodesep=0.25, ranksep=0.35");
+        .append(", fontname=\"DejaVu Sans\", fontsize=12, nodesep=0.25, ranksep=0.35");
     if (options.title() != null && !options.title().isEmpty()) {
       out.append(", labelloc=t, label=<<B>").append(escape(options.title())).append("</B>>");
     }
     out.append("];\n");
-    out.append("  node [fontname=\"Helvetica\", fontsize=10, margin=\"0.08,0.04\"];\n");
-    out.append("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\", arrowsize=0.7];\n");
+    out.append("  node [fontname=\"DejaVu Sans\", fontsize=10, margin=\"0.08,0.04\"];\n");
+    out.append("  edge [fontname=\"DejaVu Sans\", fontsize=9, color=\"#555555\", arrowsize=0.7];\n");
     writeNodes(graph, modules, grouping, overlay, out);
     if (overlay != null) {
       out.append(overlay.legend());

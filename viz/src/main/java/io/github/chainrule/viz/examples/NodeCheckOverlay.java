@@ -85,9 +85,9 @@ public final class NodeCheckOverlay {
     Files.writeString(dotFile, DotExporter.toDot(loss, options(check)));
     Graphviz.Rendering svg = Graphviz.standard().renderFile(dotFile, Graphviz.Format.SVG,
         dir.resolve("node-check-overlay.svg"));
-    System.out.println("wrote " + dotFile + " and " + svg.file());
+    System.out.println("wrote " + dotFile + " and " + svg.file() + ", drawn by " + svg.engine());
     if (!svg.warnings().isEmpty()) {
-      System.out.println("dot said: " + svg.warnings());
+      System.out.println("Graphviz said: " + svg.warnings());
     }
   }
 }

@@ -39,9 +39,9 @@ public final class ReadmePicture {
     Path dotFile = dir.resolve("tiny-network.dot");
     Files.writeString(dotFile, dot());
     Graphviz.Rendering svg = Graphviz.standard().renderFile(dotFile, Graphviz.Format.SVG, dir.resolve("tiny-network.svg"));
-    System.out.println("wrote " + dotFile + " and " + svg.file());
+    System.out.println("wrote " + dotFile + " and " + svg.file() + ", drawn by " + svg.engine());
     if (!svg.warnings().isEmpty()) {
-      System.out.println("dot said: " + svg.warnings());
+      System.out.println("Graphviz said: " + svg.warnings());
     }
   }
 

@@ -22,7 +22,8 @@ public final class GraphFiles {
   private GraphFiles() {}
 
   /**
-   * Writes {@code base}.dot, then one file per format, drawn by {@link Graphviz#standard()}.
+   * Writes {@code base}.dot, then one file per format, drawn by {@link Graphviz#standard()}; a graph
+   * too large to lay out is collapsed ({@link LayoutBudget}).
    *
    * @return the files written, .dot first
    * @throws GraphvizException when Graphviz fails, or PNG was asked of the embedded engine (SVG only)
@@ -35,7 +36,7 @@ public final class GraphFiles {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      DotExporter.with(options).write(output, dotFile);
+      DotExporter.with(LayoutBudget.plan(output, options).options()).write(output, dotFile);
     } catch (IOException e) {
       // The JDK's message is often only a path (the directory in the way), not the file or the cause.
       throw new IOException("graph files: cannot write " + dotFile + ": " + e, e);

@@ -12,6 +12,7 @@ import io.github.chainrule.viz.dot.GradientColours;
 import io.github.chainrule.viz.plot.Chart;
 import io.github.chainrule.viz.render.Graphviz;
 import io.github.chainrule.viz.render.GraphvizException;
+import io.github.chainrule.viz.render.LayoutBudget;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,9 +82,16 @@ public final class HtmlReport {
     return this;
   }
 
-  /** The graph behind {@code output}, rendered by Graphviz and inlined as SVG, with the colour scale. */
+  /**
+   * The graph behind {@code output}, rendered by Graphviz and inlined as SVG, with the colour scale;
+   * collapsed, with a paragraph saying so, when it is too large to lay out ({@link LayoutBudget}).
+   */
   public HtmlReport graph(String heading, Tensor output, DotOptions options) throws IOException {
-    String dot = DotExporter.toDot(output, options);
+    LayoutBudget.Plan plan = LayoutBudget.plan(output, options);
+    if (!plan.note().isEmpty()) {
+      paragraph(heading + ": " + plan.note());
+    }
+    String dot = DotExporter.toDot(output, plan.options());
     Graphviz g = graphviz != null ? graphviz : Graphviz.standard();
     String svg;
     try {

@@ -3,17 +3,14 @@ package io.github.chainrule.viz.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.github.chainrule.viz.Golden;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -64,12 +61,7 @@ class EngineDifferentialTest {
   List<DynamicTest> bothEnginesDrawTheSameNodesEdgesAndLabels() throws IOException {
     Graphviz system = RequiresTool.systemDot();
     Graphviz embedded = Graphviz.embedded();
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> s = Files.list(Golden.DIR)) {
-      s.filter(p -> p.toString().endsWith(".dot")).sorted().forEach(files::add);
-    }
-    files.add(Path.of("docs/tiny-network.dot"));
-    return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+    return GraphvizTest.committedDotFiles().stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
       String dot = Files.readString(f, StandardCharsets.UTF_8);
       Drawing mine = Drawing.of(embedded.svg(dot));
       Drawing theirs = Drawing.of(system.svg(dot));

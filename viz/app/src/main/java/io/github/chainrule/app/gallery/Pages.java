@@ -5,6 +5,7 @@ import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.viz.dot.DotExporter;
 import io.github.chainrule.viz.dot.DotOptions;
 import io.github.chainrule.viz.render.Graphviz;
+import io.github.chainrule.viz.render.LayoutBudget;
 import io.github.chainrule.viz.report.HtmlReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,11 +39,16 @@ final class Pages {
 
   /**
    * Writes {@code base}.dot and {@code base}.svg, drawn by {@link Graphviz#standard()} (the embedded
-   * Graphviz unless -Dchainrule.dot says otherwise), and inlines the SVG.
+   * Graphviz unless -Dchainrule.dot says otherwise), and inlines the SVG; a graph too large to lay
+   * out is drawn collapsed, and the page says so.
    */
   Pages graph(String heading, String base, Tensor output, DotOptions options) throws IOException {
     Path dot = dir.resolve(base + ".dot");
-    DotExporter.with(options).write(output, dot);
+    LayoutBudget.Plan plan = LayoutBudget.plan(output, options);
+    if (!plan.note().isEmpty()) {
+      report.paragraph(heading + ": " + plan.note());
+    }
+    DotExporter.with(plan.options()).write(output, dot);
     files.put(base + ".dot", "the graph in Graphviz's DOT language");
     Path svg = Graphviz.standard().renderFile(dot, Graphviz.Format.SVG, dir.resolve(base + ".svg")).file();
     files.put(base + ".svg", "the graph drawn by Graphviz");
