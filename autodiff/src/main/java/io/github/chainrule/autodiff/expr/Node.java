@@ -11,7 +11,7 @@ import java.util.Objects;
  * structure. Where a node came from in the source text is remembered for naming graph nodes but is
  * not part of equality, so {@code parse("a+b")} equals {@code parse("a + b")}.
  *
- * <p>{@link #toString()} prints the canonical text, with just the parentheses the structure needs:
+ * <p>{@code toString()} prints the canonical text, with just the parentheses the structure needs:
  * spaces around {@code +}, {@code -} and {@code @}, none around {@code * / ^}. Parsing it gives an equal tree.
  */
 public sealed interface Node permits Node.Literal, Node.Variable, Node.Negate, Node.Binary, Node.Call {
