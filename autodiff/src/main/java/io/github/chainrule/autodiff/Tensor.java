@@ -692,7 +692,10 @@ public final class Tensor {
       sb.append(" requiresGrad");
     }
     sb.append(" = ").append(Format.values(data, shape, PRINTED_VALUES));
-    if (grad != null) {
+    if (holdsScalarGrad) {
+      // The scalar path keeps a rank-0 gradient as a double until someone asks for the tensor.
+      sb.append("  grad ").append(Format.number(scalarGrad));
+    } else if (grad != null) {
       sb.append("  grad ").append(Format.values(grad.data, grad.shape, PRINTED_VALUES));
     }
     return sb.toString();

@@ -129,6 +129,16 @@ class ForwardValuesTest {
   }
 
   @Test
+  void toStringShowsTheGradientOfAScalarGraphToo() {
+    // A graph of scalars back-propagates in plain doubles; the printed node still shows its gradient.
+    Tensor x = Tensor.scalar(2).named("x").requiresGrad();
+    Tensor f = x.mul(x).named("f");
+    f.backward();
+    assertEquals("Tensor x [] requiresGrad = 2  grad 4", x.toString());
+    assertEquals("Tensor f [] mul = 4  grad 1", f.toString());
+  }
+
+  @Test
   void toStringSummarisesLargeTensorsOnOneLine() {
     Tensor big = Tensor.ones(100, 100).named("big").requiresGrad();
     big.sum().backward();
