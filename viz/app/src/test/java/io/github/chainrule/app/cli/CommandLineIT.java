@@ -323,7 +323,7 @@ class CommandLineIT {
     assertEquals(3, r.code(), r.toString());
     assertTrue(r.err().contains("chainrule.jar is missing or older than the sources, and CHAINRULE_NO_BUILD is set"),
         r.toString());
-    assertTrue(r.err().contains("-pl viz -am package"), r.toString());
+    assertTrue(r.err().contains("-pl viz/app -am package"), r.toString());
     assertEquals("", r.out());
   }
 
