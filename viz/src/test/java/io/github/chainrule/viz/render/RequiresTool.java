@@ -16,7 +16,10 @@ public final class RequiresTool {
       if (NativeTools.required()) {
         throw new AssertionError(NativeTools.missing(names));
       }
-      Assumptions.abort(NativeTools.missing(names) + ": skipped (CI=true makes this a failure)");
+      String reason = NativeTools.missing(names) + ": skipped (CI=true makes this a failure)";
+      // Surefire counts skips but prints no reasons; this line is the one people see.
+      System.err.println(reason);
+      Assumptions.abort(reason);
       throw new AssertionError("unreachable");
     });
   }
