@@ -52,7 +52,11 @@ public final class AbProbe {
           double[] b = RandomTensors.randn(2, n, n).data();
           List<Variant> vs = new ArrayList<>();
           for (String t : tiles) {
-            Kernels k = new VectorKernels(t);
+            // A tile ("4x3"), or a tile with its blocking: "4x3:128:96:packed" (kc, mc, and
+            // "packed" to pack A always or "inplace" to read an untransposed A in place).
+            String[] f = t.split(":");
+            Kernels k = f.length == 1 ? new VectorKernels(t)
+                : new VectorKernels(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3].equals("packed"));
             vs.add(new Variant(t, () -> k.gemm(false, false, n, n, n, a, 0, b, 0, new double[n * n], 0)));
           }
           report("gemm n=" + n, 2.0 * n * n * n, "GFLOPS", vs, seconds);
@@ -107,6 +111,68 @@ public final class AbProbe {
               io.github.chainrule.autodiff.kernels.Parallelism.setThreads(2);
               sinkD = mlp.step();
             })), seconds);
+        break;
+      }
+      case "mlpparts": {
+        // Where the large MLP's single-thread step goes: the step against its five GEMMs above
+        // the parallel threshold, called directly at the step's shapes and transposes. The rest
+        // of the step (what stays on the calling thread) is the step minus their sum.
+        Workloads.Mlp mlp = new Workloads.Mlp(Workloads.sizes("784-512-512-10"), 128, 42, 1e-3);
+        Kernels k = Kernels.get();
+        List<Variant> vs = new ArrayList<>();
+        vs.add(new Variant("step", () -> sinkD = mlp.step()));
+        int[][] shapes = {{0, 0, 128, 512, 784}, {0, 0, 128, 512, 512}, {0, 1, 128, 512, 512},
+            {1, 0, 512, 512, 128}, {1, 0, 784, 512, 128}};
+        for (int[] s : shapes) {
+          boolean ta = s[0] == 1;
+          boolean tb = s[1] == 1;
+          int m = s[2];
+          int n = s[3];
+          int kk = s[4];
+          double[] a = RandomTensors.randn(1, m * kk).data();
+          double[] b = RandomTensors.randn(2, kk * n).data();
+          double[] c = new double[m * n];
+          vs.add(new Variant("gemm" + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m + "x" + n + "x" + kk,
+              () -> k.gemm(ta, tb, m, n, kk, a, 0, b, 0, c, 0), 2.0 * m * n * kk));
+        }
+        report("MLP 784-512-512-10 b128 step and its large GEMMs, "
+            + io.github.chainrule.autodiff.kernels.Parallelism.threads() + " thread(s)", 0, "GFLOPS", vs, seconds);
+        break;
+      }
+      case "mlp2cpu": {
+        // The large MLP's step on 2 kernel threads: CPU time of the calling thread against that
+        // of the pool's threads. What the caller runs alone is the serial part Amdahl's law needs.
+        io.github.chainrule.autodiff.kernels.Parallelism.setThreads(2);
+        Workloads.Mlp mlp = new Workloads.Mlp(Workloads.sizes("784-512-512-10"), 128, 42, 1e-3);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long warmEnd = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() < warmEnd) {
+          sinkD = mlp.step();
+        }
+        long[] workers = Arrays.stream(mx.getThreadInfo(mx.getAllThreadIds()))
+            .filter(t -> t != null && t.getThreadName().equals("chainrule-kernel"))
+            .mapToLong(java.lang.management.ThreadInfo::getThreadId).toArray();
+        long w0 = 0;
+        for (long id : workers) {
+          w0 += mx.getThreadCpuTime(id);
+        }
+        long c0 = mx.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        int steps = 0;
+        long end = t0 + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+          sinkD = mlp.step();
+          steps++;
+        }
+        long wall = System.nanoTime() - t0;
+        long caller = mx.getCurrentThreadCpuTime() - c0;
+        long w1 = 0;
+        for (long id : workers) {
+          w1 += mx.getThreadCpuTime(id);
+        }
+        System.out.printf(Locale.ROOT, "MLP 784-512-512-10 b128 step, 2 threads: %d steps; load average %s%n"
+            + "  per step: caller cpu %.2f ms, pool cpu %.2f ms (%d pool threads), wall %.2f ms%n",
+            steps, load(), caller / 1e6 / steps, (w1 - w0) / 1e6 / steps, workers.length, wall / 1e6 / steps);
         break;
       }
       case "peak": {

@@ -34,44 +34,79 @@ final class PackedGemm {
      */
     void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
         double[] c, int cOff, int ldc);
+
+    /** The cache blocking measured best for this tile; {@link #DEFAULT_BLOCKING} unless a tile says otherwise. */
+    default Blocking blocking() {
+      return DEFAULT_BLOCKING;
+    }
   }
 
-  // Cache blocking. A KC×NR sliver of B (256·16·8 B = 32 KiB) is what the micro-kernel streams
-  // from L1 per tile; an MC×KC block of packed A (96·256·8 B = 192 KiB) stays in the 1 MiB L2 while
-  // all of B's slivers pass by; NC bounds the packed B block for L3.
-  private static final int KC = 256;
-  private static final int MC = 96;
-  private static final int NC = 4096;
   /**
-   * Up to this many multiply-adds an untransposed A is read in place rather than packed: by
-   * default always. Measured on square products, in place against packed, on the AVX-512 tile
-   * in the same JVM session: 69–71 against 54 GFLOPS at n = 64, 80–84 against 69 at 128, and
-   * 75–77 against 68–71 at 1024, with power-of-two row strides included. The property
-   * {@code chainrule.gemm.directA} (a multiply-add count; 0 always packs) is for such A/B runs.
+   * Cache blocking, chosen with the tile: a KC×NR sliver of packed B is what the micro-kernel
+   * streams from L1 per tile, an MC×KC block of A stays in L2 while all of B's slivers pass by, and
+   * NC bounds the packed B block for L3.
+   *
+   * @param kc depth of a block along k (the blocks are then evened out: k = 784 as 4 × 196)
+   * @param mc rows of A per L2 block (rounded up to a multiple of the tile's rows)
+   * @param directAMaxWork up to this many multiply-adds an untransposed A is read in place
+   *     rather than packed ({@link Long#MAX_VALUE}: always; 0: never)
    */
-  private static final long DIRECT_A_MAX_WORK = Long.getLong("chainrule.gemm.directA", Long.MAX_VALUE);
+  record Blocking(int kc, int mc, long directAMaxWork) {
+    Blocking {
+      if (kc < 1 || mc < 1 || directAMaxWork < 0) {
+        throw new IllegalArgumentException("GEMM blocking: kc=" + kc + ", mc=" + mc
+            + ", directAMaxWork=" + directAMaxWork + "; need kc, mc >= 1 and directAMaxWork >= 0");
+      }
+    }
+  }
+
+  /**
+   * KC = 256, MC = 96, A read in place at every size: the blocking every tile had before it was
+   * chosen per tile, and still the plain-Java tile's. For the 8 × 16 AVX-512 tile, KC·NR·8 B =
+   * 32 KiB of B per sliver, and MC·KC·8 B = 192 KiB of A in a 1 MiB L2. Reading A in place was
+   * measured on the AVX-512 tile, in place against packed in the same JVM session: 69–71 against
+   * 54 GFLOPS at n = 64, 80–84 against 69 at 128, and 75–77 against 68–71 at 1024, with
+   * power-of-two row strides included.
+   */
+  static final Blocking DEFAULT_BLOCKING = new Blocking(256, 96, Long.MAX_VALUE);
+  private static final int NC = 4096;
 
   private final MicroKernel micro;
   private final Kernels vectors;
   private final int mr;
   private final int nr;
+  private final int kcMax;
+  private final int mcMax;
+  private final long directAMaxWork;
   // Per-thread packing buffers, reused across calls: allocating (and zeroing) them per call would
   // cost as much as packing itself for the small products a training step is made of.
   private final ThreadLocal<double[][]> scratch;
 
   PackedGemm(MicroKernel micro, Kernels vectors) {
+    this(micro, vectors, micro.blocking());
+  }
+
+  PackedGemm(MicroKernel micro, Kernels vectors, Blocking blocking) {
     this.micro = micro;
     this.vectors = vectors;
     this.mr = micro.mr();
     this.nr = micro.nr();
-    int mcRounded = (MC + mr - 1) / mr * mr;
+    this.kcMax = blocking.kc();
+    this.mcMax = (blocking.mc() + mr - 1) / mr * mr;
+    this.directAMaxWork = blocking.directAMaxWork();
     this.scratch = ThreadLocal.withInitial(() -> new double[][] {
-        new double[mcRounded * KC], new double[0], new double[mr * nr]});
+        new double[mcMax * kcMax], new double[0], new double[mr * nr]});
   }
 
   /** The micro-kernel's tile, rows × columns ("6x8"). */
   String tileName() {
     return mr + "x" + nr;
+  }
+
+  /** The cache blocking, as "kc=256 mc=96" (with ", A packed" when it always packs A). */
+  String blockingName() {
+    return "kc=" + kcMax + " mc=" + mcMax + (directAMaxWork == 0 ? " A packed"
+        : directAMaxWork == Long.MAX_VALUE ? "" : " A in place up to " + directAMaxWork);
   }
 
   /** C = op(A)·op(B) with dense row-major operands, as in {@link Kernels#gemm}. */
@@ -151,8 +186,8 @@ final class PackedGemm {
     // thread may lose its core for a while, and with one fixed band per thread the product would
     // wait for the slowest (two threads measured slower than one when another process held the
     // second core). Bands of at least 8 tiles keep the repacking of the shared operand small.
-    int bands = Math.max(1, Math.min(threads * 4, units / 8));
-    int parts = Math.min(threads, bands);
+    int parts = parts(units, threads);
+    int bands = bands(units, parts);
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     Parallelism.run(parts, part -> {
       for (int band = next.getAndIncrement(); band < bands; band = next.getAndIncrement()) {
@@ -172,6 +207,21 @@ final class PackedGemm {
     });
   }
 
+  /** How many threads share a product of {@code units} bands' worth of tiles: each gets 8 tiles or more. */
+  static int parts(int units, int threads) {
+    return Math.max(1, Math.min(threads, units / 8));
+  }
+
+  /**
+   * How many bands {@code parts} threads take first come first served: up to 4 per thread, of at
+   * least 8 tiles each, and always a multiple of the threads, so that on free cores each thread
+   * gets as many. The MLP's 128×784·784×512 had 43 column tiles cut into 5 bands; one thread took
+   * 3, and the product could not run faster than 5/3 = 1.67× on two.
+   */
+  static int bands(int units, int parts) {
+    return parts * Math.max(1, Math.min(4, units / (8 * parts)));
+  }
+
   /** The five loops around the micro-kernel, single-threaded. */
   private void blocked(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
@@ -179,9 +229,14 @@ final class PackedGemm {
     double[][] buffers = scratch.get();
     double[] packedA = buffers[0];
     double[] edge = buffers[2];
-    int ncMax = (Math.min(NC, n) + nr - 1) / nr * nr;
-    if (buffers[1].length < ncMax * KC) {
-      buffers[1] = new double[ncMax * KC];
+    // A whole number of tiles per NC block, so that tile edges fall at the same columns however
+    // the columns were cut into bands: with NC = 4096 and 12-column tiles, a product wider than
+    // 4096 got a ragged tile at column 4092 on one thread and not on two, and the ragged path
+    // rounds differently (it adds a separately summed tile to C).
+    int ncStep = NC / nr * nr;
+    int ncMax = (Math.min(ncStep, n) + nr - 1) / nr * nr;
+    if (buffers[1].length < ncMax * kcMax) {
+      buffers[1] = new double[ncMax * kcMax];
     }
     double[] packedB = buffers[1];
     // The tiles add into C; a memset costs one pass over C against k passes of multiply-adds.
@@ -191,18 +246,19 @@ final class PackedGemm {
     // Equal blocks rather than full blocks plus a remainder: k = 784 as 4 × 196 rather than
     // 3 × 256 + 16, whose thin last block pays a whole round of packing for little arithmetic;
     // m = 128 as 2 × 64 rather than 96 + 32.
-    int kBlock = (k + ((k + KC - 1) / KC) - 1) / ((k + KC - 1) / KC);
-    int mBlocks = (m + MC - 1) / MC;
+    int kBlocks = (k + kcMax - 1) / kcMax;
+    int kBlock = (k + kBlocks - 1) / kBlocks;
+    int mBlocks = (m + mcMax - 1) / mcMax;
     int mBlock = ((m + mBlocks - 1) / mBlocks + mr - 1) / mr * mr;
-    boolean directA = !transA && (long) m * n * k <= DIRECT_A_MAX_WORK;
-    for (int jc = 0; jc < n; jc += NC) {
-      int nc = Math.min(NC, n - jc);
+    boolean directA = !transA && (long) m * n * k <= directAMaxWork;
+    for (int jc = 0; jc < n; jc += ncStep) {
+      int nc = Math.min(ncStep, n - jc);
       for (int pc = 0; pc < k; pc += kBlock) {
         int kc = Math.min(kBlock, k - pc);
         packB(transB, kc, nc, b, bOff, ldb, pc, jc, packedB);
         for (int ic = 0; ic < m; ic += mBlock) {
           int mc = Math.min(mBlock, m - ic);
-          // An untransposed A is read in place (see DIRECT_A_MAX_WORK): its MR rows are MR
+          // An untransposed A is read in place (see Blocking): its MR rows are MR
           // sequential streams. Only the ragged last sliver is packed, to be zero-padded.
           int direct = directA ? mc / mr * mr : 0;
           if (direct < mc) {

@@ -43,6 +43,19 @@ public final class VectorKernels extends JavaKernels {
     this(tile(tile));
   }
 
+  /**
+   * With a given GEMM tile and cache blocking (rows of A per L2 block, depth per block, and
+   * whether an untransposed A is always packed rather than read in place), for A/B measurements
+   * of blocking in one JVM.
+   *
+   * @throws IllegalArgumentException for an unknown tile or a non-positive block size
+   */
+  public VectorKernels(String tile, int kc, int mc, boolean packA) {
+    PackedGemm.MicroKernel t = tile(tile);
+    this.gemm = new PackedGemm(t, this, new PackedGemm.Blocking(kc, mc, packA ? 0 : Long.MAX_VALUE));
+    checkLanes();
+  }
+
   private static PackedGemm.MicroKernel tile(String name) {
     PackedGemm.MicroKernel t = named(name);
     if (t == null) {
@@ -53,6 +66,10 @@ public final class VectorKernels extends JavaKernels {
 
   private VectorKernels(PackedGemm.MicroKernel tile) {
     this.gemm = new PackedGemm(tile, this);
+    checkLanes();
+  }
+
+  private static void checkLanes() {
     if (L < 4) {
       throw new UnsupportedOperationException("preferred vector holds " + L + " doubles; "
           + "SIMD pays from 4 (AVX2) up");
@@ -106,6 +123,11 @@ public final class VectorKernels extends JavaKernels {
   @Override
   public String gemmTile() {
     return gemm.tileName();
+  }
+
+  @Override
+  public String gemmBlocking() {
+    return gemm.blockingName();
   }
 
   // ---------------------------------------------------------------- elementwise maps

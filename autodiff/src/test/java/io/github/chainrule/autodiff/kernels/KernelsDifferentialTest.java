@@ -318,8 +318,10 @@ class KernelsDifferentialTest {
   @Test
   void multiThreadedGemmEqualsSingleThreadedBitForBit() {
     // Large enough to cross the parallel threshold; each thread owns whole rows (or columns) of C,
-    // so every element is summed in the same order as on one thread.
-    int[][] shapes = {{131, 129, 127}, {7, 1500, 130}, {1500, 7, 130}};
+    // so every element is summed in the same order as on one thread. With k past one cache block
+    // a tile on the ragged path rounds differently from a full one, so tile edges must not move
+    // with the bands: 4200 columns cross NC, and 128×512·784 is the large MLP's first layer.
+    int[][] shapes = {{131, 129, 127}, {7, 1500, 130}, {1500, 7, 130}, {16, 4200, 300}, {128, 512, 784}};
     int before = Parallelism.threads();
     try {
       for (int[] s : shapes) {
@@ -331,7 +333,7 @@ class KernelsDifferentialTest {
           for (boolean tb : new boolean[] {false, true}) {
             double[] a = finite(m, m * k);
             double[] b = finite(n, k * n);
-            for (Kernels kernels : new Kernels[] {plain, vector}) {
+            for (Kernels kernels : new Kernels[] {plain, vector, new VectorKernels("4x3"), new VectorKernels("6x2")}) {
               Parallelism.setThreads(1);
               double[] one = new double[m * n];
               kernels.gemm(ta, tb, m, n, k, a, 0, b, 0, one, 0);
@@ -339,7 +341,8 @@ class KernelsDifferentialTest {
                 Parallelism.setThreads(threads);
                 double[] many = new double[m * n];
                 kernels.gemm(ta, tb, m, n, k, a, 0, b, 0, many, 0);
-                assertSameBits(one, many, kernels.name() + " " + threads + " threads " + m + "x" + n + "x" + k);
+                assertSameBits(one, many, kernels.name() + " " + ((JavaKernels) kernels).gemmTile() + " "
+                    + threads + " threads " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m + "x" + n + "x" + k);
               }
             }
           }
@@ -348,6 +351,23 @@ class KernelsDifferentialTest {
     } finally {
       Parallelism.setThreads(before);
     }
+  }
+
+  @Test
+  void everyThreadGetsAsManyGemmBandsAndEachBandAtLeastEightTiles() {
+    for (int threads = 1; threads <= 8; threads++) {
+      for (int units = 1; units <= 600; units++) {
+        int parts = PackedGemm.parts(units, threads);
+        int bands = PackedGemm.bands(units, parts);
+        String what = units + " tiles on " + threads + " threads: " + parts + " parts, " + bands + " bands";
+        assertTrue(parts >= 1 && parts <= threads, what);
+        assertEquals(0, bands % parts, what);
+        assertTrue(bands <= 4 * parts, what);
+        assertTrue(bands == 1 || units / bands >= 8, what);
+      }
+    }
+    // The large MLP's first layer, 43 column tiles of 12 on two threads: 4 bands, not 5.
+    assertEquals(4, PackedGemm.bands(43, PackedGemm.parts(43, 2)));
   }
 
   @Test
