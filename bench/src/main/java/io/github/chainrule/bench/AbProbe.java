@@ -24,7 +24,10 @@ import java.util.SplittableRandom;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
  *     io.github.chainrule.bench.AbProbe gemm 64,256,1024 6x2,4x3
+ * java ... AbProbe gemm 1024 4x3,4x3:128:96:inplace,4x3:256:96:packed   (tile:kc:mc:A, blocking)
  * java ... AbProbe elementwise 1048576
+ * java ... AbProbe mlpparts      (the large MLP's step against its GEMMs above the threshold)
+ * java ... AbProbe mlp2cpu       (its step on 2 threads: CPU time of the caller and of the pool)
  * </pre>
  */
 public final class AbProbe {
@@ -186,7 +189,7 @@ public final class AbProbe {
         break;
       }
       default:
-        throw new IllegalArgumentException("AbProbe: gemm, elementwise or peak, not " + what);
+        throw new IllegalArgumentException("AbProbe: gemm, elementwise, gemmpeak, mlp2, mlpparts, mlp2cpu or peak, not " + what);
     }
   }
 

@@ -133,11 +133,6 @@ public class JavaKernels implements Kernels {
     return gemm.tileName();
   }
 
-  /** The GEMM's cache blocking ("kc=256 mc=96"), for logs and benchmark tables. */
-  public String gemmBlocking() {
-    return gemm.blockingName();
-  }
-
   /**
    * A 4×4 register tile in scalars: 16 independent accumulators hide the add latency, and each
    * step reads 8 packed values for 16 multiply-adds. HotSpot does not vectorise it (SuperWord

@@ -34,41 +34,41 @@ final class PackedGemm {
      */
     void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
         double[] c, int cOff, int ldc);
-
-    /** The cache blocking measured best for this tile; {@link #DEFAULT_BLOCKING} unless a tile says otherwise. */
-    default Blocking blocking() {
-      return DEFAULT_BLOCKING;
-    }
   }
 
   /**
-   * Cache blocking, chosen with the tile: a KC×NR sliver of packed B is what the micro-kernel
-   * streams from L1 per tile, an MC×KC block of A stays in L2 while all of B's slivers pass by, and
-   * NC bounds the packed B block for L3.
+   * Cache blocking: a KC×NR sliver of packed B is what the micro-kernel streams from L1 per tile,
+   * an MC×KC block of A stays in L2 while all of B's slivers pass by, and NC bounds the packed B
+   * block for L3. Other than {@link #DEFAULT_BLOCKING} only for A/B measurements.
    *
    * @param kc depth of a block along k (the blocks are then evened out: k = 784 as 4 × 196)
    * @param mc rows of A per L2 block (rounded up to a multiple of the tile's rows)
-   * @param directAMaxWork up to this many multiply-adds an untransposed A is read in place
-   *     rather than packed ({@link Long#MAX_VALUE}: always; 0: never)
+   * @param packA whether an untransposed A is packed too, rather than read in place
    */
-  record Blocking(int kc, int mc, long directAMaxWork) {
+  record Blocking(int kc, int mc, boolean packA) {
     Blocking {
-      if (kc < 1 || mc < 1 || directAMaxWork < 0) {
-        throw new IllegalArgumentException("GEMM blocking: kc=" + kc + ", mc=" + mc
-            + ", directAMaxWork=" + directAMaxWork + "; need kc, mc >= 1 and directAMaxWork >= 0");
+      if (kc < 1 || mc < 1) {
+        throw new IllegalArgumentException("GEMM blocking: kc=" + kc + ", mc=" + mc + "; both need to be at least 1");
       }
     }
   }
 
   /**
-   * KC = 256, MC = 96, A read in place at every size: the blocking every tile had before it was
-   * chosen per tile, and still the plain-Java tile's. For the 8 × 16 AVX-512 tile, KC·NR·8 B =
-   * 32 KiB of B per sliver, and MC·KC·8 B = 192 KiB of A in a 1 MiB L2. Reading A in place was
-   * measured on the AVX-512 tile, in place against packed in the same JVM session: 69–71 against
-   * 54 GFLOPS at n = 64, 80–84 against 69 at 128, and 75–77 against 68–71 at 1024, with
+   * KC = 256, MC = 96, A read in place at every size, for every tile. For the 8 × 16 AVX-512 tile,
+   * KC·NR·8 B = 32 KiB of B per sliver, and MC·KC·8 B = 192 KiB of A in a 1 MiB L2. Reading A in
+   * place was measured on the AVX-512 tile, in place against packed in the same JVM session: 69–71
+   * against 54 GFLOPS at n = 64, 80–84 against 69 at 128, and 75–77 against 68–71 at 1024, with
    * power-of-two row strides included.
+   *
+   * <p>Retuned on AVX2 (Zen 3 VM, square n = 1024, one thread, interleaved in one JVM, median
+   * thread CPU time; bench's {@code AbProbe gemm} with blocking specs), nothing beat it beyond the
+   * noise, so blocking is not chosen per tile. 4 × 12 on JDK 17, against this blocking: KC 128
+   * 0.96×, KC 192 0.96×, MC 48 0.94×, MC 192 0.96×, KC 128 with MC 192 0.88×, A packed 0.90×, A
+   * packed with KC 192 0.86×. 6 × 8 on JDK 25: A packed 1.00×, MC 192 1.01×, KC 128 0.93×. An
+   * earlier run of 7 rounds had A packed at 1.14× and KC 128 at 1.12×; 29 rounds did not repeat
+   * it. The tile, not the blocking, bounds this GEMM: it runs at 12–14 GFLOPS from n = 128 to 1024.
    */
-  static final Blocking DEFAULT_BLOCKING = new Blocking(256, 96, Long.MAX_VALUE);
+  static final Blocking DEFAULT_BLOCKING = new Blocking(256, 96, false);
   private static final int NC = 4096;
 
   private final MicroKernel micro;
@@ -77,13 +77,13 @@ final class PackedGemm {
   private final int nr;
   private final int kcMax;
   private final int mcMax;
-  private final long directAMaxWork;
+  private final boolean packA;
   // Per-thread packing buffers, reused across calls: allocating (and zeroing) them per call would
   // cost as much as packing itself for the small products a training step is made of.
   private final ThreadLocal<double[][]> scratch;
 
   PackedGemm(MicroKernel micro, Kernels vectors) {
-    this(micro, vectors, micro.blocking());
+    this(micro, vectors, DEFAULT_BLOCKING);
   }
 
   PackedGemm(MicroKernel micro, Kernels vectors, Blocking blocking) {
@@ -93,7 +93,7 @@ final class PackedGemm {
     this.nr = micro.nr();
     this.kcMax = blocking.kc();
     this.mcMax = (blocking.mc() + mr - 1) / mr * mr;
-    this.directAMaxWork = blocking.directAMaxWork();
+    this.packA = blocking.packA();
     this.scratch = ThreadLocal.withInitial(() -> new double[][] {
         new double[mcMax * kcMax], new double[0], new double[mr * nr]});
   }
@@ -101,12 +101,6 @@ final class PackedGemm {
   /** The micro-kernel's tile, rows × columns ("6x8"). */
   String tileName() {
     return mr + "x" + nr;
-  }
-
-  /** The cache blocking, as "kc=256 mc=96" (with ", A packed" when it always packs A). */
-  String blockingName() {
-    return "kc=" + kcMax + " mc=" + mcMax + (directAMaxWork == 0 ? " A packed"
-        : directAMaxWork == Long.MAX_VALUE ? "" : " A in place up to " + directAMaxWork);
   }
 
   /** C = op(A)·op(B) with dense row-major operands, as in {@link Kernels#gemm}. */
@@ -250,7 +244,7 @@ final class PackedGemm {
     int kBlock = (k + kBlocks - 1) / kBlocks;
     int mBlocks = (m + mcMax - 1) / mcMax;
     int mBlock = ((m + mBlocks - 1) / mBlocks + mr - 1) / mr * mr;
-    boolean directA = !transA && (long) m * n * k <= directAMaxWork;
+    boolean directA = !transA && !packA;
     for (int jc = 0; jc < n; jc += ncStep) {
       int nc = Math.min(ncStep, n - jc);
       for (int pc = 0; pc < k; pc += kBlock) {

@@ -52,7 +52,7 @@ public final class VectorKernels extends JavaKernels {
    */
   public VectorKernels(String tile, int kc, int mc, boolean packA) {
     PackedGemm.MicroKernel t = tile(tile);
-    this.gemm = new PackedGemm(t, this, new PackedGemm.Blocking(kc, mc, packA ? 0 : Long.MAX_VALUE));
+    this.gemm = new PackedGemm(t, this, new PackedGemm.Blocking(kc, mc, packA));
     checkLanes();
   }
 
@@ -123,11 +123,6 @@ public final class VectorKernels extends JavaKernels {
   @Override
   public String gemmTile() {
     return gemm.tileName();
-  }
-
-  @Override
-  public String gemmBlocking() {
-    return gemm.blockingName();
   }
 
   // ---------------------------------------------------------------- elementwise maps

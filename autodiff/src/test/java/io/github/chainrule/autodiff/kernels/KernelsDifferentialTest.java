@@ -294,6 +294,35 @@ class KernelsDifferentialTest {
     }
   }
 
+  /**
+   * Blocks far smaller than the default (3 deep, 5 rows rounded up to the tile's), so that small
+   * products cross many blocks along k and m, with an untransposed A read in place and packed.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"8x2", "6x2", "4x3"})
+  void anyCacheBlockingGivesTheProductOfTheDefinition(String tile) {
+    for (boolean packA : new boolean[] {false, true}) {
+      Kernels kernels = new VectorKernels(tile, 3, 5, packA);
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          for (int m : new int[] {2, 9, 17, 40}) {
+            for (int n : new int[] {2, 9, 17, 40}) {
+              for (int k : new int[] {2, 7, 40}) {
+                checkGemm(kernels, ta, tb, m, n, k);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void nonPositiveGemmBlockingIsRejectedWithItsSizes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VectorKernels("4x3", 0, 96, false));
+    assertTrue(e.getMessage().contains("GEMM blocking") && e.getMessage().contains("kc=0"), e.getMessage());
+  }
+
   @Test
   void unknownGemmTileIsRejectedByName() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VectorKernels("5x5"));
