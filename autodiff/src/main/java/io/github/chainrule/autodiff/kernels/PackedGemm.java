@@ -201,7 +201,7 @@ final class PackedGemm {
     });
   }
 
-  /** How many threads share a product of {@code units} bands' worth of tiles: each gets 8 tiles or more. */
+  /** How many threads share a product of {@code units} tiles along the band direction: 8 tiles or more each. */
   static int parts(int units, int threads) {
     return Math.max(1, Math.min(threads, units / 8));
   }

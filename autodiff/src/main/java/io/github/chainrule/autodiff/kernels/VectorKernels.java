@@ -44,11 +44,13 @@ public final class VectorKernels extends JavaKernels {
   }
 
   /**
-   * With a given GEMM tile and cache blocking (rows of A per L2 block, depth per block, and
-   * whether an untransposed A is always packed rather than read in place), for A/B measurements
-   * of blocking in one JVM.
+   * With a given GEMM tile and cache blocking, for A/B measurements of blocking in one JVM.
    *
-   * @throws IllegalArgumentException for an unknown tile or a non-positive block size
+   * @param tile as for {@link #VectorKernels(String)}
+   * @param kc depth of a cache block along k (the default is 256)
+   * @param mc rows of A per L2 block (the default is 96)
+   * @param packA whether an untransposed A is packed too, rather than read in place (the default)
+   * @throws IllegalArgumentException for an unknown tile or a block size below 1
    */
   public VectorKernels(String tile, int kc, int mc, boolean packA) {
     PackedGemm.MicroKernel t = tile(tile);
