@@ -101,6 +101,7 @@ final class EmbeddedEngine implements Engine {
   private WasmGraphviz graphviz() {
     WasmGraphviz g = instance.get();
     if (g == null) {
+      HugeMethods.hintOnce();
       g = new WasmGraphviz();
       instance.set(g);
     }
