@@ -44,16 +44,22 @@ import picocli.CommandLine.Spec;
 /** {@code chainrule fit --model "<expr>" --data FILE.csv --target y}: fits an expression to data. */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     header = "Fits a model written as an expression to the rows of a CSV file.",
-    description = {"%nVariables that are columns of the file are inputs; every other variable is a parameter, "
-        + "trained by gradient descent, and must be declared with --params (so that a mistyped column name is an "
-        + "error, not a new parameter). Prints the final parameters and loss at 17 significant digits; with "
-        + "--report DIR, also writes DIR/params.json, DIR/trajectory.csv (per step: loss, every parameter, "
-        + "every gradient), plots and DIR/index.html. A fit whose loss or gradients stop being finite stops "
-        + "with an error naming the step and the parameter, after writing the trajectory so far.%n"},
-    footer = {"", "Example:",
+    description = {"%nThe model is evaluated on a whole batch at once. Variables that are columns of the file are "
+        + "inputs, each a vector with one value per row; --inputs gathers several columns into a matrix with one row "
+        + "per sample. Every other variable is a parameter, a number or a tensor, trained by gradient descent, and "
+        + "must be declared with --params (so that a mistyped column name is an error, not a new parameter). The "
+        + "shapes are checked on the first batch before training. Prints the final parameters and loss at 17 "
+        + "significant digits, each tensor on one line as --params takes it; with --report DIR, also writes "
+        + "DIR/params.json (tensors as nested lists), DIR/trajectory.csv (per step: loss, every parameter element and "
+        + "its gradient, or a tensor's norms past 64 elements), plots and DIR/index.html. A fit whose loss or "
+        + "gradients stop being finite stops with an error naming the step and the parameter, after writing the "
+        + "trajectory so far.%n"},
+    footer = {"", "Examples:",
         "  chainrule fit --model \"a*x + b\" --data points.csv --target y \\",
         "      --params a=1,b=0 --optimizer adam --lr 0.1 --epochs 200 --report out/fit --checkpoint out/ckpt",
-        "  chainrule fit ... --epochs 400 --resume out/ckpt      (the same fit, on to epoch 400)"})
+        "  chainrule fit ... --epochs 400 --resume out/ckpt      (the same fit, on to epoch 400)",
+        "  chainrule fit --model \"sigmoid(tanh(x @ W + b) @ v + c)\" --data xor.csv --target y \\",
+        "      --inputs x=x1,x2 --params W:2x3,b:3,v:3,c=0 --seed 1 --optimizer adam --lr 0.1 --epochs 500"})
 final class FitCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

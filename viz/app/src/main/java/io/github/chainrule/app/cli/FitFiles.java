@@ -314,8 +314,10 @@ final class FitFiles {
     if (history.stride() > 1) {
       report.paragraph(thinning(history));
     }
-    Map<String, String> headings = Map.of("loss", "Loss per step", "parameters", "Parameters per step",
-        "gradients", "Gradients per step", "fit", "Data and the fitted model");
+    // Past CHART_LINES values, a tensor is drawn as its 2-norm, and the heading says so.
+    String norms = chartTraces(run).stream().anyMatch(t -> t.flat() < 0) ? " (a tensor as its 2-norm, |W|)" : "";
+    Map<String, String> headings = Map.of("loss", "Loss per step", "parameters", "Parameters per step" + norms,
+        "gradients", "Gradients per step" + norms, "fit", "Data and the fitted model");
     for (Map.Entry<String, Chart> c : charts.entrySet()) {
       report.plot(headings.getOrDefault(c.getKey(), c.getKey()), c.getValue());
     }

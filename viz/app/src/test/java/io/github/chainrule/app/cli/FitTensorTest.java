@@ -125,6 +125,14 @@ class FitTensorTest {
     assertFalse(Files.exists(dir.resolve("r/fit.svg")), "no curve of y against two inputs at once");
   }
 
+  @Test
+  void aTensorFitThatOverflowsNamesTheNodeAndTheStep() {
+    CliRun r = fit("exp(x @ W) @ v", "--inputs", "x=x1,x2", "--params", "W=[[300,0],[0,1]],v=[1,1]");
+    assertEquals(1, r.code(), r.toString());
+    assertTrue(r.err().startsWith("chainrule fit: training diverged: the loss mse is Inf at step 0 (epoch 0, batch 0);"
+        + " the first non-finite value in evaluation order is exp(x @ W) of shape [3,2]"), r.err());
+  }
+
   // ---------------------------------------------------------------- mistakes
 
   @Test
