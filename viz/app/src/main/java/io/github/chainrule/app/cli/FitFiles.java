@@ -1,6 +1,5 @@
 package io.github.chainrule.app.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -194,14 +193,14 @@ final class FitFiles {
       }
     });
     ObjectNode params = root.putObject("parameters");
-    result.parameters().forEach((n, t) -> params.set(n, json(mapper, t)));
+    result.parameters().forEach((n, t) -> params.set(n, GradJson.jsonValue(mapper, t)));
     ObjectNode loss = root.putObject("loss");
     loss.put("name", run.lossName);
     loss.put("value", result.loss());
     ObjectNode grads = root.putObject("gradients");
-    result.gradients().forEach((n, t) -> grads.set(n, json(mapper, t)));
+    result.gradients().forEach((n, t) -> grads.set(n, GradJson.jsonValue(mapper, t)));
     ObjectNode initial = root.putObject("initial");
-    run.initial.forEach((n, t) -> initial.set(n, json(mapper, t)));
+    run.initial.forEach((n, t) -> initial.set(n, GradJson.jsonValue(mapper, t)));
     root.putPOJO("optimizer", run.optimizer);
     root.put("epochs", run.epochs);
     root.put("steps", history.steps());
@@ -210,26 +209,6 @@ final class FitFiles {
     Path file = dir.resolve("params.json");
     Files.writeString(file, mapper.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
     return file;
-  }
-
-  /** A number for a scalar, nested arrays row by row for a tensor (so the nesting is the shape). */
-  private static JsonNode json(ObjectMapper mapper, Tensor t) {
-    if (t.rank() == 0) {
-      return mapper.getNodeFactory().numberNode(t.item());
-    }
-    return nested(mapper, t.data(), t.shapeRef(), 0, new int[1]);
-  }
-
-  private static ArrayNode nested(ObjectMapper mapper, double[] data, int[] shape, int axis, int[] next) {
-    ArrayNode a = mapper.createArrayNode();
-    for (int i = 0; i < shape[axis]; i++) {
-      if (axis == shape.length - 1) {
-        a.add(data[next[0]++]);
-      } else {
-        a.add(nested(mapper, data, shape, axis + 1, next));
-      }
-    }
-    return a;
   }
 
   /** Loss, parameter and gradient trajectories, and the model against the data when it reads one column. */

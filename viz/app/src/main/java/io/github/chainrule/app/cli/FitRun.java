@@ -73,10 +73,6 @@ final class FitRun {
         : Shape.format(t.shapeRef()) + " " + Format.summary(t.data());
   }
 
-  List<String> parameterNames() {
-    return new ArrayList<>(model.parameterTensors().keySet());
-  }
-
   /** Two lines: the model and data, then the training settings. */
   String describe() {
     List<String> init = new ArrayList<>();
