@@ -504,8 +504,8 @@ final class FitCommand implements Callable<Integer> {
         + (one ? "is neither a column" : "are neither columns") + " of " + data + " (its columns are "
         + Names.list(columns) + ") nor declared in --params" + hints + (hints.length() == 0 ? ". " : " ") + "To fit " + (one ? "it" : "them")
         + " as " + (one ? "a parameter" : "parameters") + ", declare " + (one ? "it" : "them") + ": --params "
-        + String.join(",", fix) + " (a name alone starts at a draw from N(0, 1) with --seed, name:2x3 at a [2, 3] of"
-        + " them; name=VALUE gives the start)");
+        + String.join(",", fix) + " (a name alone starts at a draw from N(0, 1) with --seed, name:2x3 at a [2, 3]"
+        + " tensor of such draws; name=VALUE gives the start)");
   }
 
   /**
