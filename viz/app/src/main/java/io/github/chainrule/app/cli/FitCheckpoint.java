@@ -1,10 +1,13 @@
 package io.github.chainrule.app.cli;
 
+import io.github.chainrule.autodiff.Shape;
+import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.nn.io.Safetensors;
 import io.github.chainrule.nn.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,9 +33,11 @@ final class FitCheckpoint {
   /**
    * Sets up saving and resuming on {@code trainer}; returns a line to print when resuming, else null.
    * Saving goes to {@code save}, or back to {@code resume} when only that is given.
+   *
+   * @param parameters the model's parameters by name, whose shapes the checkpoint's must equal
    */
   static String configure(Trainer trainer, Path save, Integer every, Path resume, int epochs,
-      Map<String, String> identity) throws IOException {
+      Map<String, String> identity, Map<String, Tensor> parameters) throws IOException {
     Path saveDir = save != null ? save : resume;
     if (saveDir != null) {
       Files.createDirectories(saveDir);
@@ -52,6 +57,17 @@ final class FitCheckpoint {
         throw new IllegalArgumentException("--resume " + resume + ": the checkpoint was saved by a fit with "
             + e.getKey().substring("fit.".length()) + " '" + saved.get(e.getKey()) + "', this one has '" + e.getValue()
             + "'; resume with the same --model, --target and --loss");
+      }
+    }
+    Map<String, Tensor> tensors = Safetensors.load(file);
+    for (Map.Entry<String, Tensor> p : parameters.entrySet()) {
+      Tensor there = tensors.get(p.getKey());
+      int[] here = p.getValue().shapeRef();
+      if (there != null && !Arrays.equals(there.shapeRef(), here)) {
+        throw new IllegalArgumentException("--resume " + resume + ": parameter " + p.getKey() + " has shape "
+            + Shape.format(there.shapeRef()) + " in the checkpoint and " + Shape.format(here) + " in this fit's --params;"
+            + " resume with the shapes the checkpoint was saved with (" + p.getKey() + ":"
+            + String.join("x", Arrays.stream(there.shapeRef()).mapToObj(Integer::toString).toList()) + ")");
       }
     }
     trainer.resume(file);

@@ -2,6 +2,7 @@ package io.github.chainrule.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Tensor;
@@ -23,8 +24,94 @@ import java.util.Map;
 final class FitFiles {
   /** Points at which the model is drawn against the data. */
   private static final int CURVE_POINTS = 400;
+  /**
+   * Elements of one parameter that trajectory.csv traces one by one; a larger parameter is traced by
+   * the 2-norm of its values and of its gradient, two columns however large it is (its final values
+   * are all in params.json).
+   */
+  static final int TRACED_ELEMENTS = 64;
+  /** Lines a chart draws one element each; when the parameters have more elements, tensors are drawn as their norms. */
+  static final int CHART_LINES = 12;
+  /**
+   * Parameter values the history may hold (and as many gradients): 2^22, 32 MiB each. A model with
+   * more than 64 values keeps fewer steps one by one, so a 10k-value parameter keeps 418.
+   */
+  static final int RECORDED_VALUES = 1 << 22;
 
   private FitFiles() {}
+
+  /** The steps {@code model}'s history keeps one by one: {@link History#DEFAULT_LIMIT}, fewer for many parameter values. */
+  static int historyLimit(ExpressionModel model) {
+    long values = 0;
+    for (Tensor p : model.parameterTensors().values()) {
+      values += p.size();
+    }
+    long steps = Math.min(History.DEFAULT_LIMIT, RECORDED_VALUES / Math.max(1, values));
+    return (int) Math.max(2, steps & ~1L);
+  }
+
+  /**
+   * A column of trajectory.csv and a line of a chart: one element of a parameter ({@code a},
+   * {@code W[0,1]}), or, with {@code flat} −1, its 2-norm ({@code |W|}).
+   */
+  record Trace(String parameter, int flat, String label) {
+    String gradientLabel() {
+      return flat < 0 ? "|grad_" + parameter + "|" : "grad_" + label;
+    }
+
+    /** This trace through rows of a parameter's values or gradients ({@link History#values}). */
+    double[] of(double[][] rows) {
+      double[] out = new double[rows.length];
+      for (int k = 0; k < rows.length; k++) {
+        if (flat >= 0) {
+          out[k] = rows[k][flat];
+        } else {
+          double sq = 0;
+          for (double v : rows[k]) {
+            sq += v * v;
+          }
+          out[k] = Math.sqrt(sq);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Every parameter's elements, row by row, when it has at most {@code elements}; else its norm. */
+  static List<Trace> traces(FitRun run, int elements) {
+    List<Trace> traces = new ArrayList<>();
+    for (Map.Entry<String, Tensor> p : run.model.parameterTensors().entrySet()) {
+      String n = p.getKey();
+      int[] shape = p.getValue().shapeRef();
+      if (shape.length == 0) {
+        traces.add(new Trace(n, 0, n));
+      } else if (p.getValue().size() > elements) {
+        traces.add(new Trace(n, -1, "|" + n + "|"));
+      } else {
+        int[] index = new int[shape.length];
+        for (int flat = 0; flat < p.getValue().size(); flat++) {
+          StringBuilder label = new StringBuilder(n).append('[');
+          for (int a = 0; a < shape.length; a++) {
+            label.append(a == 0 ? "" : ",").append(index[a]);
+          }
+          traces.add(new Trace(n, flat, label.append(']').toString()));
+          for (int a = shape.length - 1; a >= 0 && ++index[a] == shape[a]; a--) {
+            index[a] = 0;
+          }
+        }
+      }
+    }
+    return traces;
+  }
+
+  /** The traces a chart draws: every element while there are at most {@link #CHART_LINES}, else tensors' norms. */
+  static List<Trace> chartTraces(FitRun run) {
+    int values = 0;
+    for (Tensor p : run.model.parameterTensors().values()) {
+      values += p.size();
+    }
+    return traces(run, values <= CHART_LINES ? CHART_LINES : 0);
+  }
 
   static List<Path> writeAll(Path dir, FitRun run, History history, FitRun.Result result) throws IOException {
     List<Path> files = new ArrayList<>();
@@ -40,27 +127,25 @@ final class FitFiles {
 
   /**
    * DIR/trajectory.csv: one row per step with the loss of the step's batch and the parameters and
-   * gradients it computed that loss and took that update with (before the update). A run longer
-   * than the history's limit has one row per kept step, evenly spaced ({@link History#stride()}).
+   * gradients it computed that loss and took that update with (before the update): a column per
+   * element ({@code W[0,1]}, {@code grad_W[0,1]}) up to {@link #TRACED_ELEMENTS} per parameter, else
+   * the parameter's norms ({@code |W|}, {@code |grad_W|}). A run longer than the history's limit has
+   * one row per kept step, evenly spaced ({@link History#stride()}).
    */
   static Path writeTrajectory(Path dir, FitRun run, History history) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve("trajectory.csv");
-    List<String> names = run.parameterNames();
+    List<Trace> traces = traces(run, TRACED_ELEMENTS);
     int perEpoch = Math.max(1, run.batches.count());
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       StringBuilder header = new StringBuilder("step,epoch,loss");
-      names.forEach(n -> header.append(',').append(csvName(n)));
-      names.forEach(n -> header.append(',').append(csvName("grad_" + n)));
+      traces.forEach(t -> header.append(',').append(csvName(t.label())));
+      traces.forEach(t -> header.append(',').append(csvName(t.gradientLabel())));
       w.write(header.append('\n').toString());
       double[] losses = history.stepLosses();
       int[] steps = history.stepNumbers();
-      List<double[]> values = new ArrayList<>();
-      List<double[]> grads = new ArrayList<>();
-      for (String n : names) {
-        values.add(history.valueSeries(n));
-        grads.add(history.gradientSeries(n));
-      }
+      List<double[]> values = series(traces, history, false);
+      List<double[]> grads = series(traces, history, true);
       for (int s = 0; s < losses.length; s++) {
         StringBuilder row = new StringBuilder().append(steps[s]).append(',').append(steps[s] / perEpoch).append(',')
             .append(losses[s]);
@@ -74,6 +159,16 @@ final class FitFiles {
       }
     }
     return file;
+  }
+
+  /** Each trace's values (one more than the kept steps) or gradients, reading each parameter's record once. */
+  private static List<double[]> series(List<Trace> traces, History history, boolean gradients) {
+    Map<String, double[][]> rows = new LinkedHashMap<>();
+    List<double[]> out = new ArrayList<>();
+    for (Trace t : traces) {
+      out.add(t.of(rows.computeIfAbsent(t.parameter(), n -> gradients ? history.gradients(n) : history.values(n))));
+    }
+    return out;
   }
 
   private static String csvName(String name) {
@@ -90,15 +185,22 @@ final class FitFiles {
     root.put("rows", run.dataset.size());
     root.put("target", run.target);
     root.putPOJO("inputs", run.model.inputNames());
+    ObjectNode inputColumns = root.putObject("inputColumns");
+    run.model.inputs().forEach((n, in) -> {
+      ArrayNode cs = inputColumns.putArray(n);
+      for (int c : in.columns()) {
+        cs.add(run.dataset.inputNames().get(c));
+      }
+    });
     ObjectNode params = root.putObject("parameters");
-    result.parameters().forEach(params::put);
+    result.parameters().forEach((n, t) -> params.set(n, GradJson.jsonValue(mapper, t)));
     ObjectNode loss = root.putObject("loss");
     loss.put("name", run.lossName);
     loss.put("value", result.loss());
     ObjectNode grads = root.putObject("gradients");
-    result.gradients().forEach(grads::put);
+    result.gradients().forEach((n, t) -> grads.set(n, GradJson.jsonValue(mapper, t)));
     ObjectNode initial = root.putObject("initial");
-    run.initial.forEach(initial::put);
+    run.initial.forEach((n, t) -> initial.set(n, GradJson.jsonValue(mapper, t)));
     root.putPOJO("optimizer", run.optimizer);
     root.put("epochs", run.epochs);
     root.put("steps", history.steps());
@@ -109,7 +211,7 @@ final class FitFiles {
     return file;
   }
 
-  /** Loss, parameter and gradient trajectories, and the model against the data when it has one input. */
+  /** Loss, parameter and gradient trajectories, and the model against the data when it reads one column. */
   static Map<String, Chart> charts(FitRun run, History history) {
     Map<String, Chart> charts = new LinkedHashMap<>();
     double[] losses = history.stepLosses();
@@ -121,24 +223,27 @@ final class FitFiles {
       positive &= l > 0;
     }
     charts.put("loss", Plots.lossCurves("Loss per step (" + run.lossName + ")", Map.of(run.lossName, losses), positive));
+    List<Trace> traces = chartTraces(run);
+    List<double[]> valueSeries = series(traces, history, false);
+    List<double[]> gradientSeries = series(traces, history, true);
     Map<String, double[]> values = new LinkedHashMap<>();
     Map<String, double[]> grads = new LinkedHashMap<>();
-    for (String n : run.parameterNames()) {
-      values.put(n, history.valueSeries(n));
-      grads.put(n, history.gradientSeries(n));
+    for (int i = 0; i < traces.size(); i++) {
+      values.put(traces.get(i).label(), valueSeries.get(i));
+      grads.put(traces.get(i).gradientLabel(), gradientSeries.get(i));
     }
     List<Chart> both = Plots.parameterAndGradientTrajectories(values, grads);
     charts.put("parameters", both.get(0));
     charts.put("gradients", both.get(1));
-    if (run.model.inputNames().size() == 1) {
+    if (!run.model.inputNames().isEmpty() && run.dataset.inputNames().size() == 1) {
       charts.put("fit", dataVsFit(run));
     }
     return charts;
   }
 
   private static Chart dataVsFit(FitRun run) {
-    String input = run.model.inputNames().get(0);
-    int column = run.dataset.inputNames().indexOf(input);
+    String input = run.dataset.inputNames().get(0);
+    int column = 0;
     int width = run.dataset.inputNames().size();
     double[] all = run.dataset.inputs().toArray();
     int n = run.dataset.size();
@@ -169,7 +274,8 @@ final class FitFiles {
   static String thinning(History history) {
     return "The run took " + history.steps() + " steps, more than the " + history.limit() + " the record keeps one by "
         + "one, so trajectory.csv and the plots keep 1 step in " + history.stride() + " (" + history.stepNumbers().length
-        + " steps, evenly spaced from step 0); the final values are exact.";
+        + " steps, evenly spaced from step 0)" + (history.limit() < History.DEFAULT_LIMIT ? ", fewer than for a small"
+        + " model, to bound the memory of recording every parameter value" : "") + "; the final values are exact.";
   }
 
   /** DIR/index.html: settings, final numbers, plots, the graph of the final loss, the parameter table. */
@@ -179,7 +285,7 @@ final class FitFiles {
     report.paragraph(run.describe().replace('\n', ' '));
     StringBuilder finals = new StringBuilder("Final parameters: ");
     List<String> parts = new ArrayList<>();
-    result.parameters().forEach((n, v) -> parts.add(n + " = " + Numbers.full(v)));
+    result.parameters().forEach((n, v) -> parts.add(n + " = " + FitRun.full(v)));
     finals.append(String.join(", ", parts)).append(". Loss (").append(run.lossName).append(" over all ")
         .append(run.dataset.size()).append(" rows): ").append(Numbers.full(result.loss())).append(" after ")
         .append(history.steps()).append(" steps.");
@@ -187,8 +293,10 @@ final class FitFiles {
     if (history.stride() > 1) {
       report.paragraph(thinning(history));
     }
-    Map<String, String> headings = Map.of("loss", "Loss per step", "parameters", "Parameters per step",
-        "gradients", "Gradients per step", "fit", "Data and the fitted model");
+    // Past CHART_LINES values, a tensor is drawn as its 2-norm, and the heading says so.
+    String norms = chartTraces(run).stream().anyMatch(t -> t.flat() < 0) ? " (a tensor as its 2-norm, |W|)" : "";
+    Map<String, String> headings = Map.of("loss", "Loss per step", "parameters", "Parameters per step" + norms,
+        "gradients", "Gradients per step" + norms, "fit", "Data and the fitted model");
     for (Map.Entry<String, Chart> c : charts.entrySet()) {
       report.plot(headings.getOrDefault(c.getKey(), c.getKey()), c.getValue());
     }

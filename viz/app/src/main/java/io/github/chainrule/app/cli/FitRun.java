@@ -2,6 +2,7 @@ package io.github.chainrule.app.cli;
 
 import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.Format;
+import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.nn.data.Batches;
 import io.github.chainrule.nn.data.Dataset;
@@ -24,10 +25,13 @@ final class FitRun {
   final Map<String, Object> optimizer;
   final Batches batches;
   final int epochs;
-  final Map<String, Double> initial;
+  final Map<String, Tensor> initial;
+
+  /** Tensors with more elements than this are printed as a summary, not value by value. */
+  static final int PRINTED_ELEMENTS = 64;
 
   FitRun(ExpressionModel model, Dataset dataset, Path source, String target, Loss loss, String lossName,
-      Map<String, Object> optimizer, Batches batches, int epochs, Map<String, Double> initial) {
+      Map<String, Object> optimizer, Batches batches, int epochs, Map<String, Tensor> initial) {
     this.model = model;
     this.dataset = dataset;
     this.source = source;
@@ -43,21 +47,36 @@ final class FitRun {
   /**
    * The final state.
    *
-   * @param parameters final values, in the order the parameters appear in the model
+   * @param parameters final values (copies, of the parameters' shapes), in the order the parameters appear in the model
    * @param gradients dL/dp over all rows at the final values
+   * @param gradientNorm the 2-norm of every gradient element together
    * @param lossGraph the loss over all rows, back-propagated: for the report's graph
    */
-  record Result(Map<String, Double> parameters, Map<String, Double> gradients, double loss, double gradientNorm,
+  record Result(Map<String, Tensor> parameters, Map<String, Tensor> gradients, double loss, double gradientNorm,
       Tensor lossGraph) {}
 
-  List<String> parameterNames() {
-    return new ArrayList<>(model.parameterTensors().keySet());
+  /**
+   * A value on one line at 17 significant digits, as {@code --params} takes it back ({@code 2.5},
+   * {@code [[1,2],[3,4]]}); past {@link #PRINTED_ELEMENTS} elements, its shape and a summary.
+   */
+  static String full(Tensor t) {
+    return t.size() <= PRINTED_ELEMENTS ? Values.format(t)
+        : Shape.format(t.shapeRef()) + " " + Format.summary(t.data());
+  }
+
+  /** A value on one line at 6 significant digits, or its shape and a summary past {@link #PRINTED_ELEMENTS} elements. */
+  static String brief(Tensor t) {
+    if (t.rank() == 0) {
+      return Format.number(t.item());
+    }
+    return t.size() <= PRINTED_ELEMENTS ? Format.values(t.data(), t.shapeRef(), PRINTED_ELEMENTS).replace(" ", "")
+        : Shape.format(t.shapeRef()) + " " + Format.summary(t.data());
   }
 
   /** Two lines: the model and data, then the training settings. */
   String describe() {
     List<String> init = new ArrayList<>();
-    initial.forEach((n, v) -> init.add(n + "=" + Format.number(v)));
+    initial.forEach((n, v) -> init.add(n + "=" + brief(v)));
     List<String> opt = new ArrayList<>();
     optimizer.forEach((k, v) -> {
       if (!k.equals("name")) {
@@ -66,12 +85,29 @@ final class FitRun {
     });
     long steps = (long) epochs * batches.count();
     return "fit " + target + " ~ " + model.expression().source() + "   on " + source + ": " + dataset.size() + " rows; "
-        + (model.inputNames().isEmpty() ? "no input columns" : "inputs " + Names.list(model.inputNames()))
+        + (model.inputNames().isEmpty() ? "no input columns" : "inputs " + inputs())
         + "; parameters " + String.join(", ", init) + "\n"
         + "loss " + lossName + ", optimizer " + optimizer.get("name") + " (" + String.join(", ", opt) + "), "
         + epochs + (epochs == 1 ? " epoch" : " epochs") + " of " + batches.count()
         + (batches.count() == 1 ? " batch" : " batches") + " of " + rows(batches.count() == 1 ? dataset.size() : batches.batchSize())
         + (batches.shuffled() ? ", shuffled" : ", in file order") + ": " + steps + (steps == 1 ? " step" : " steps");
+  }
+
+  /** The inputs, each gathered one with its columns and shape: {@code x = [x1, x2] as [rows, 2], t}. */
+  private String inputs() {
+    List<String> parts = new ArrayList<>();
+    model.inputs().forEach((n, in) -> {
+      if (!in.features()) {
+        parts.add(n);
+      } else {
+        List<String> cs = new ArrayList<>();
+        for (int c : in.columns()) {
+          cs.add(dataset.inputNames().get(c));
+        }
+        parts.add(n + " = [" + String.join(", ", cs) + "] as [rows, " + cs.size() + "]");
+      }
+    });
+    return String.join(", ", parts);
   }
 
   private static String rows(int n) {
@@ -83,14 +119,17 @@ final class FitRun {
     model.zeroGrad();
     Tensor l = loss.compute(model.forward(dataset.inputs()), dataset.targets());
     Backward.from(l).run();
-    Map<String, Double> values = new LinkedHashMap<>();
-    Map<String, Double> grads = new LinkedHashMap<>();
+    Map<String, Tensor> values = new LinkedHashMap<>();
+    Map<String, Tensor> grads = new LinkedHashMap<>();
     double sq = 0;
     for (Map.Entry<String, Tensor> p : model.parameterTensors().entrySet()) {
-      values.put(p.getKey(), p.getValue().item());
-      double g = p.getValue().hasGrad() ? p.getValue().grad().item() : 0;
+      Tensor v = p.getValue();
+      values.put(p.getKey(), Tensor.of(v.toArray(), v.shape()));
+      Tensor g = v.hasGrad() ? Tensor.of(v.grad().toArray(), v.shape()) : Tensor.zeros(v.shape());
       grads.put(p.getKey(), g);
-      sq += g * g;
+      for (double d : g.data()) {
+        sq += d * d;
+      }
     }
     return new Result(values, grads, l.item(), Math.sqrt(sq), l);
   }

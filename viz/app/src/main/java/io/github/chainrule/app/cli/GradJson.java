@@ -126,8 +126,8 @@ public final class GradJson {
     return mapper.writeValueAsString(root);
   }
 
-  /** A number for a scalar, nested arrays (row by row) for a tensor. */
-  private static JsonNode jsonValue(ObjectMapper mapper, Tensor t) {
+  /** A number for a scalar, nested arrays (row by row) for a tensor; fit's params.json writes tensors so too. */
+  static JsonNode jsonValue(ObjectMapper mapper, Tensor t) {
     if (t.rank() == 0) {
       return mapper.getNodeFactory().numberNode(t.item());
     }

@@ -57,6 +57,24 @@ final class Values {
     return values;
   }
 
+  /**
+   * The comma-separated items of every occurrence of {@code option}, in order, each whole when a
+   * comma is inside brackets: {@code W=[[1,2],[3,4]],b} is two items.
+   *
+   * @throws ParameterException (a usage error) for unbalanced brackets, naming the character
+   */
+  static List<String> splitAll(CommandSpec spec, List<String> occurrences, String option) {
+    List<String> items = new ArrayList<>();
+    try {
+      for (String occurrence : occurrences) {
+        items.addAll(splitOutsideBrackets(occurrence, option));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return items;
+  }
+
   /** Splits at the commas that are not inside brackets. */
   private static List<String> splitOutsideBrackets(String text, String option) {
     List<String> parts = new ArrayList<>();

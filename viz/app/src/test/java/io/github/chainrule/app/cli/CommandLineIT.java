@@ -297,6 +297,67 @@ class CommandLineIT {
     }
   }
 
+  /**
+   * XOR, which no line separates, from a CSV with a 2-3-1 network written as one expression: the
+   * two feature columns gathered into x [rows, 2], tensor parameters drawn from --seed. The test
+   * evaluates the printed network itself, in plain doubles, on the four rows.
+   */
+  @Test
+  void fitTrainsATensorNetworkOnXorAndWritesItsShapes() throws Exception {
+    Files.writeString(dir.resolve("xor.csv"), "x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n");
+    Launcher.Result r = Launcher.run(dir, "fit", "--model", "sigmoid(tanh(x @ W + b) @ v + c)", "--data", "xor.csv",
+        "--target", "y", "--inputs", "x=x1,x2", "--params", "W:2x3,b:3,v:3,c=0", "--seed", "1", "--optimizer", "adam",
+        "--lr", "0.1", "--epochs", "500", "--report", "rep");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("inputs x = [x1, x2] as [rows, 2]"), r.toString());
+
+    JsonNode params = JSON.readTree(dir.resolve("rep/params.json").toFile());
+    JsonNode p = params.get("parameters");
+    assertEquals(2, p.get("W").size(), "W's rows");
+    assertEquals(3, p.get("W").get(0).size(), "W's columns");
+    assertEquals(3, p.get("b").size());
+    assertEquals(3, p.get("v").size());
+    assertTrue(p.get("c").isNumber(), "a scalar stays a number: " + p.get("c"));
+    assertEquals("{\"x\":[\"x1\",\"x2\"]}", params.get("inputColumns").toString());
+    assertEquals(p.get("W").toString(), JSON.readTree(lineValue(r.out(), "W")).toString(),
+        "the printout is the same nested list, at full precision");
+
+    double[][] rows = {{0, 0, 0}, {0, 1, 1}, {1, 0, 1}, {1, 1, 0}};
+    double sq = 0;
+    for (double[] row : rows) {
+      double z = p.get("c").asDouble();
+      for (int j = 0; j < 3; j++) {
+        double h = p.get("b").get(j).asDouble();
+        for (int i = 0; i < 2; i++) {
+          h += row[i] * p.get("W").get(i).get(j).asDouble();
+        }
+        z += Math.tanh(h) * p.get("v").get(j).asDouble();
+      }
+      double prediction = 1 / (1 + Math.exp(-z));
+      assertEquals(row[2], prediction, 0.1, "XOR" + Arrays.toString(row));
+      sq += (prediction - row[2]) * (prediction - row[2]);
+    }
+    assertEquals(sq / 4, params.get("loss").get("value").asDouble(), 1e-12);
+
+    List<String> lines = Files.readAllLines(dir.resolve("rep/trajectory.csv"));
+    assertEquals("step,epoch,loss,\"W[0,0]\",\"W[0,1]\",\"W[0,2]\",\"W[1,0]\",\"W[1,1]\",\"W[1,2]\",b[0],b[1],b[2],"
+        + "v[0],v[1],v[2],c,\"grad_W[0,0]\",\"grad_W[0,1]\",\"grad_W[0,2]\",\"grad_W[1,0]\",\"grad_W[1,1]\","
+        + "\"grad_W[1,2]\",grad_b[0],grad_b[1],grad_b[2],grad_v[0],grad_v[1],grad_v[2],grad_c", lines.get(0));
+    double first = Double.parseDouble(lines.get(1).split(",")[2]);
+    assertTrue(first > 100 * params.get("loss").get("value").asDouble(), "the loss falls: from " + first + " to "
+        + params.get("loss"));
+    for (String chart : List.of("loss.svg", "parameters.svg", "gradients.svg")) {
+      assertTrue(Files.readString(dir.resolve("rep").resolve(chart)).contains("<polyline"), chart);
+    }
+  }
+
+  /** The value printed for parameter {@code name} in fit's "parameters" block. */
+  private static String lineValue(String out, String name) {
+    Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(name) + " += (\\S+)$").matcher(out);
+    assertTrue(m.find(), "no parameter " + name + " in\n" + out);
+    return m.group(1);
+  }
+
   // ---------------------------------------------------------------- the launcher itself
 
   @Test

@@ -140,7 +140,8 @@ class ErrorCatalogueTest {
     CliRun r = fails(1, "fit", "--model", "a*xx + b", "--data", f.toString(), "--target", "y", "--params", "a=1,b=1");
     assertEquals("chainrule fit: the model 'a*xx + b' uses xx, which is neither a column of " + f + " (its columns are "
         + "x and y) nor declared in --params; did you mean 'x'? To fit it as a parameter, declare it: --params a=1,b=1,xx "
-        + "(a name alone starts at a draw from N(0, 1) with --seed; name=VALUE gives the start)\n", r.err());
+        + "(a name alone starts at a draw from N(0, 1) with --seed, name:2x3 at a [2, 3] tensor of such draws;"
+        + " name=VALUE gives the start)\n", r.err());
     assertEquals("", r.out(), "nothing was trained");
   }
 

@@ -55,6 +55,36 @@ class FitResumeTest {
         + " on to epoch 30"), resumed.out());
   }
 
+  private CliRun fitNetwork(String params, String... extra) throws IOException {
+    Path xor = dir.resolve("xor.csv");
+    Files.writeString(xor, "x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n");
+    List<String> args = new ArrayList<>(List.of("fit", "--model", "sigmoid(tanh(x @ W + b) @ v + c)", "--data",
+        xor.toString(), "--target", "y", "--inputs", "x=x1,x2", "--params", params, "--seed", "2", "--optimizer", "adam",
+        "--lr", "0.05", "--batch", "3", "--shuffle", "9"));
+    args.addAll(Arrays.asList(extra));
+    return CliRun.of(args.toArray(new String[0]));
+  }
+
+  @Test
+  void aTensorFitResumedEndsBitForBitWhereAnUninterruptedOneEnds() throws IOException {
+    String straight = result(fitNetwork("W:2x3,b:3,v:3,c", "--epochs", "40"));
+    Path ckpt = dir.resolve("net");
+    String half = result(fitNetwork("W:2x3,b:3,v:3,c", "--epochs", "15", "--checkpoint", ckpt.toString()));
+    assertNotEquals(straight, half, "15 epochs are not 40");
+    assertTrue(straight.contains("  W = [["), straight);
+    assertEquals(straight, result(fitNetwork("W:2x3,b:3,v:3,c", "--epochs", "40", "--resume", ckpt.toString())));
+  }
+
+  @Test
+  void resumingWithAnotherShapeNamesTheParameterAndBothShapes() throws IOException {
+    Path ckpt = dir.resolve("net");
+    result(fitNetwork("W:2x3,b:3,v:3,c", "--epochs", "2", "--checkpoint", ckpt.toString()));
+    CliRun r = fitNetwork("W:2x4,b:4,v:4,c", "--epochs", "4", "--resume", ckpt.toString());
+    assertEquals(1, r.code(), r.toString());
+    assertEquals("chainrule fit: --resume " + ckpt + ": parameter W has shape [2,3] in the checkpoint and [2,4] in this"
+        + " fit's --params; resume with the shapes the checkpoint was saved with (W:2x3)\n", r.err());
+  }
+
   @Test
   void resumingAnotherModelIsRefusedBeforeAnythingIsLoaded() {
     Path ckpt = dir.resolve("ckpt");
