@@ -101,7 +101,7 @@ public final class OpTable {
 
     /** True if the op takes no parameters. */
     public boolean plain() {
-      return ints.isEmpty() && examples.size() == 1 && examples.get(0).reals().length == 0;
+      return ints.isEmpty() && examples.stream().allMatch(e -> e.reals().length == 0);
     }
   }
 
