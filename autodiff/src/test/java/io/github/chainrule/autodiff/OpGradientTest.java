@@ -190,6 +190,36 @@ class OpGradientTest {
     return Double.doubleToLongBits(v); // NaN payloads aside
   }
 
+  /**
+   * mean is one op, but its values and gradients are the bits of the sum divided by the count, which
+   * is what it was built from before it had a unit of its own.
+   */
+  @org.junit.jupiter.api.Test
+  void meanGivesTheBitsOfTheSumDividedByTheCountInValueAndGradient() {
+    Tensor x = random(51, false, 3, 5, 7);
+    for (int axis : new int[] {0, 1, -1}) {
+      for (boolean keepDims : new boolean[] {false, true}) {
+        int n = x.shapeRef()[axis < 0 ? axis + 3 : axis];
+        Tensor w = random(52, false, x.mean(axis, keepDims).shape());
+        String at = "axis " + axis + (keepDims ? ", keepDims" : "");
+        assertEquals(bitsOf(x.sum(axis, keepDims).div(n)), bitsOf(x.mean(axis, keepDims)), at);
+        assertEquals(bitsOf(Autodiff.grad(xs -> xs[0].sum(axis, keepDims).div(n).mul(w).sum(), x)[0]),
+            bitsOf(Autodiff.grad(xs -> xs[0].mean(axis, keepDims).mul(w).sum(), x)[0]), at);
+      }
+    }
+    assertEquals(bitsOf(x.sum().div(x.size())), bitsOf(x.mean()));
+    assertEquals(bitsOf(Autodiff.grad(xs -> xs[0].sum().div(x.size()).mul(0.3), x)[0]),
+        bitsOf(Autodiff.grad(xs -> xs[0].mean().mul(0.3), x)[0]));
+  }
+
+  private static List<Long> bitsOf(Tensor t) {
+    List<Long> out = new ArrayList<>();
+    for (double v : t.toArray()) {
+      out.add(Double.doubleToLongBits(v));
+    }
+    return out;
+  }
+
   /** Pairs of shapes NumPy broadcasts: equal, scalar either side, row, column, rank-extending, both ways. */
   private static final int[][][] BROADCAST_PAIRS = {
     {{3, 4}, {3, 4}}, {{3, 4}, {}}, {{}, {3, 4}}, {{3, 4}, {4}}, {{3, 1}, {1, 4}},
