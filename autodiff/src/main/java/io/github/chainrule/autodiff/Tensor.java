@@ -559,7 +559,7 @@ public final class Tensor {
    * may be 2-D, and is then shared across the batch).
    */
   public Tensor matmul(Tensor other) {
-    return MatMul.matmul(this, other);
+    return apply(MatMul.of(this, other), this, other);
   }
 
   /** Swaps the last two axes; a 0-D or 1-D tensor is returned as it is. */
@@ -639,16 +639,17 @@ public final class Tensor {
 
   /** Mean of all elements, as a scalar. */
   public Tensor mean() {
-    return sum().div(Math.max(1, size()));
+    return apply(Reductions.MEAN_ALL, this);
   }
 
+  /** Mean along one axis, removing it. */
   public Tensor mean(int axis) {
     return mean(axis, false);
   }
 
+  /** Mean along one axis, keeping it with size 1 when {@code keepDims}. */
   public Tensor mean(int axis, boolean keepDims) {
-    int a = Shape.axis("mean", axis, rank(), this);
-    return sum(a, keepDims).div(shape[a]);
+    return apply(Reductions.mean(this, axis, keepDims), this);
   }
 
   /** Maximum along one axis; the gradient goes to the first maximal element, as in PyTorch. */

@@ -38,7 +38,8 @@ class BackwardEngineTest {
   @Test
   void aGraphOfScalarsGetsTheTensorPathsGradientsBitForBit() {
     java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
-    List<io.github.chainrule.autodiff.ops.OpTable.Entry> ops = io.github.chainrule.autodiff.ops.OpTable.entries();
+    List<io.github.chainrule.autodiff.ops.OpTable.Entry> ops = io.github.chainrule.autodiff.ops.OpTable.entries()
+        .stream().filter(io.github.chainrule.autodiff.ops.OpTable.Entry::elementwise).toList();
     for (int graph = 0; graph < 50; graph++) {
       List<Tensor> nodes = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
@@ -47,7 +48,7 @@ class BackwardEngineTest {
       nodes.add(Tensor.scalar(0.0).named("zero"));
       for (int k = 0; k < 40; k++) {
         var e = ops.get(rng.nextInt(ops.size()));
-        double[] params = e.examples().get(0);
+        double[] params = e.examples().get(0).reals();
         Tensor[] args = new Tensor[e.arity()];
         for (int i = 0; i < args.length; i++) {
           args[i] = nodes.get(rng.nextInt(nodes.size()));

@@ -1,98 +1,102 @@
 package io.github.chainrule.autodiff.expr;
 
-import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.ops.OpTable;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The functions an expression may call: the rows of the {@link OpTable} that have a name in
- * expressions, then the reductions and the transpose. Each builds exactly the {@link Tensor} op of
- * the same name, so a parsed expression and the same model written in Java give the same graph, and
- * an elementwise op added to the table is callable here.
+ * expressions, in the table's order, and nothing else. Each builds exactly the op of its row, so a
+ * parsed expression and the same model written in Java give the same graph, and an op added to the
+ * table with a function name is callable here.
+ *
+ * <p>A row with integer parameters, such as {@code sum} along an axis, takes them after its tensors
+ * as whole numbers written in the text: {@code sum(x, 0)}, {@code mean(W, -1)}. A name may have
+ * several rows that differ in how many arguments they take ({@code sum(x)} and {@code sum(x, axis)});
+ * each is one {@code Builtin}.
  */
 public final class Builtin {
-  private static final List<Builtin> ALL = Stream.concat(
-      OpTable.entries().stream()
-          .filter(e -> e.function() != null && e.plain())
-          .map(e -> new Builtin(e.function(), e.arity(), e::apply)),
-      // Not elementwise, so not rows of the op table: the whole-tensor reductions and the transpose.
-      Stream.of(
-          new Builtin("sum", 1, args -> args[0].sum()),
-          new Builtin("mean", 1, args -> args[0].mean()),
-          new Builtin("transpose", 1, args -> transpose(args[0]))))
+  private static final List<Builtin> ALL = OpTable.entries().stream()
+      .filter(e -> e.function() != null)
+      .map(Builtin::new)
       .toList();
 
-  private final String text;
-  private final int arity;
-  private final Function<Tensor[], Tensor> build;
+  private final OpTable.Entry row;
 
-  private Builtin(String text, int arity, Function<Tensor[], Tensor> build) {
-    this.text = text;
-    this.arity = arity;
-    this.build = build;
+  private Builtin(OpTable.Entry row) {
+    this.row = row;
   }
 
-  /** Every function: the op table's, in its order, then sum, mean and transpose. */
+  /** Every function, in the op table's order. */
   public static List<Builtin> values() {
     return ALL;
   }
 
   /** The name written in expressions: {@code "relu"}. */
   public String text() {
-    return text;
+    return row.function();
   }
 
-  /** How many arguments it takes. */
+  /** How many arguments it takes: its tensors, then its integer parameters. */
   public int arity() {
-    return arity;
+    return row.arity() + row.ints().size();
   }
 
-  Tensor apply(Tensor... args) {
-    return build.apply(args);
+  /** How many of its arguments are tensors, the first ones. */
+  public int tensors() {
+    return row.arity();
   }
 
-  /**
-   * Tensor.transpose returns a scalar or vector as it is, which here would rename the operand after
-   * the call; more to the point, a user transposing a vector usually expects a row or a column, and
-   * matmul already reads a vector as the one it needs.
-   */
-  private static Tensor transpose(Tensor x) {
-    if (x.rank() < 2) {
-      throw new IllegalArgumentException("transpose: shape " + Shape.format(x.shapeRef()) + " (" + x.label()
-          + ") has " + (x.rank() == 0 ? "no axes" : "one axis") + "; transpose swaps the last two axes of a matrix"
-          + (x.rank() == 1 ? ", and '@' already reads a vector as a row on its left and as a column on its right" : ""));
-    }
-    return x.transpose();
+  /** The names of the integer parameters that follow its tensors ({@code "axis"}), if any. */
+  public List<String> ints() {
+    return row.ints();
   }
 
-  /** The function written {@code text} (exact, lower case), if there is one. */
+  /** How a call is written: {@code relu(x)}, {@code max(a, b)}, {@code sum(x, axis)}. */
+  public String signature() {
+    List<String> args = new java.util.ArrayList<>(tensors() == 1 ? List.of("x") : List.of("a", "b"));
+    args.addAll(ints());
+    return text() + "(" + String.join(", ", args) + ")";
+  }
+
+  Tensor apply(Tensor[] tensors, int[] ints) {
+    return row.apply(tensors, new double[0], ints);
+  }
+
+  /** The first function written {@code text} (exact, lower case), if there is one. */
   public static Optional<Builtin> named(String text) {
-    for (Builtin b : ALL) {
-      if (b.text().equals(text)) {
-        return Optional.of(b);
-      }
-    }
-    return Optional.empty();
+    return ALL.stream().filter(b -> b.text().equals(text)).findFirst();
   }
 
-  /** "relu, sigmoid, ..., min": for messages. */
+  /** The function written {@code text} that takes {@code arguments} arguments, if there is one. */
+  public static Optional<Builtin> named(String text, int arguments) {
+    return ALL.stream().filter(b -> b.text().equals(text) && b.arity() == arguments).findFirst();
+  }
+
+  /** Every function written {@code text}, fewest arguments first as the table declares them. */
+  static List<Builtin> overloads(String text) {
+    return ALL.stream().filter(b -> b.text().equals(text)).toList();
+  }
+
+  /** "relu, sigmoid, ..., transpose": each name once, for messages. */
   static String list() {
-    return ALL.stream().map(Builtin::text).collect(Collectors.joining(", "));
+    Set<String> names = new LinkedHashSet<>();
+    ALL.forEach(b -> names.add(b.text()));
+    return String.join(", ", names);
   }
 
   @Override
   public String toString() {
-    return text();
+    return signature();
   }
 
   /**
-   * The known name nearest to a mistyped one by {@link #editDistance}, if it is near enough to be a likely
+   * The known name nearest to a mistyped one by {@link Spelling#distance}, if it is near enough to be a likely
    * typo: at most 2 edits, and fewer than half the letters (so "foo" suggests nothing). Case is
    * ignored, so "ReLU" suggests "relu".
    */
@@ -109,5 +113,10 @@ public final class Builtin {
     }
     boolean near = bestDistance <= 2 && 2 * bestDistance < Math.max(lower.length(), best.text().length());
     return near ? Optional.of(best) : Optional.empty();
+  }
+
+  /** "sum(x) or sum(x, axis)": every way to call {@code text}, for messages. */
+  static String signatures(String text) {
+    return overloads(text).stream().map(Builtin::signature).collect(Collectors.joining(" or "));
   }
 }

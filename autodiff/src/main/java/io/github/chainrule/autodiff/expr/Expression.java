@@ -34,7 +34,10 @@ import java.util.TreeSet;
  * {@code + - * / @ ^}, unary minus, parentheses, numbers ({@code 2}, {@code 2.}, {@code .5},
  * {@code 1e-4}), names and the functions of {@link Builtin} (relu, sigmoid, tanh, exp, log, sqrt, abs,
  * sin, cos, softplus, the elementwise max(a, b), min(a, b), the reductions sum(x) and mean(x) over
- * every element, and transpose(W)). Precedence is that of mathematics:
+ * every element, sum(x, axis) and mean(x, axis) along one axis, which they remove, transpose(W) of
+ * the last two axes and transpose(x, axis0, axis1)). An axis is a whole number as written
+ * ({@code 0}, {@code -1}; negative axes count from the end, as in the Java API) and is checked
+ * against the tensor's shape when the graph is built. Precedence is that of mathematics:
  * {@code ^} binds tightest and is right-associative ({@code 2^3^2} is {@code 2^9}), then unary minus
  * ({@code -x^2} is {@code -(x^2)}), then {@code * / @}, then {@code + -}, both left-associative.
  *
@@ -202,11 +205,11 @@ public final class Expression {
       }
     }
     Call c = (Call) node;
-    Tensor[] args = new Tensor[c.args().size()];
+    Tensor[] args = new Tensor[c.function().tensors()];
     for (int i = 0; i < args.length; i++) {
       args[i] = build(c.args().get(i), bindings);
     }
-    return c.function().apply(args);
+    return c.function().apply(args, c.ints());
   }
 
   /** The graph node's name: the node's own source text, or its canonical text if it has none. */

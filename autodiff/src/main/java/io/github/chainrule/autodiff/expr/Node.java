@@ -286,7 +286,11 @@ public sealed interface Node permits Node.Literal, Node.Variable, Node.Negate, N
       this.function = checkNotNull(function);
       this.args = List.copyOf(args);
       checkArgument(this.args.size() == function.arity(), "%s takes %s argument(s), got %s",
-          function.text(), function.arity(), this.args.size());
+          function.signature(), function.arity(), this.args.size());
+      for (int i = function.tensors(); i < this.args.size(); i++) {
+        checkArgument(wholeNumber(this.args.get(i)) != null, "%s: %s is a whole number such as 0 or -1, got %s",
+            function.signature(), function.ints().get(i - function.tensors()), this.args.get(i));
+      }
       this.depth = this.args.stream().mapToInt(Node::depth).max().orElse(0) + 1;
       this.start = start;
       this.end = end;
@@ -294,6 +298,33 @@ public sealed interface Node permits Node.Literal, Node.Variable, Node.Negate, N
 
     public Builtin function() {
       return function;
+    }
+
+    /**
+     * The value of an integer argument as written, {@code 2} or {@code -1} (a literal, or the negation
+     * of one), or null for any other tree: an axis is part of the call, not a value computed by the
+     * expression.
+     */
+    static Integer wholeNumber(Node arg) {
+      boolean negated = arg instanceof Negate;
+      Node n = negated ? ((Negate) arg).operand() : arg;
+      if (!(n instanceof Literal)) {
+        return null;
+      }
+      double v = ((Literal) n).value();
+      if (v != Math.rint(v) || v > Integer.MAX_VALUE) {
+        return null;
+      }
+      return negated ? -(int) v : (int) v;
+    }
+
+    /** The integer arguments, after the tensors. */
+    int[] ints() {
+      int[] out = new int[args.size() - function.tensors()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = wholeNumber(args.get(function.tensors() + i));
+      }
+      return out;
     }
 
     public List<Node> args() {

@@ -6,6 +6,7 @@ import io.github.chainrule.autodiff.expr.Node.Operator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Recursive descent, one method per precedence level, lowest first:
@@ -17,6 +18,9 @@ import java.util.Optional;
  * power      := primary ('^' unary)?          right-associative; -x^2 is -(x^2), 2^-1 is allowed
  * primary    := NUMBER | NAME | NAME '(' expression (',' expression)* ')' | '(' expression ')'
  * </pre>
+ *
+ * A function's integer parameters (an axis) are arguments that must be whole numbers as written:
+ * {@code 2}, {@code -1}, {@code (0)}; anything else is refused at the argument's first character.
  *
  * Two limits keep hostile input harmless: the nesting of the grammar's recursion (parentheses,
  * calls, unary minus, exponents), which bounds the parser's own stack, and the depth of the finished
@@ -157,29 +161,49 @@ final class Parser {
   }
 
   private Parsed call(Token name) {
-    Builtin function = Builtin.named(name.text).orElseThrow(() -> error(name, unknownFunction(name.text)));
+    List<Builtin> overloads = Builtin.overloads(name.text);
+    if (overloads.isEmpty()) {
+      throw error(name, unknownFunction(name.text));
+    }
+    int most = overloads.stream().mapToInt(Builtin::arity).max().getAsInt();
     Token open = advance();
     enter(open);
-    List<Node> args = new ArrayList<>();
+    List<Parsed> args = new ArrayList<>();
     if (token.kind != Kind.RPAREN) {
-      args.add(expression().node);
+      args.add(expression());
       while (token.kind == Kind.COMMA) {
         advance();
-        args.add(expression().node);
+        args.add(expression());
       }
     }
     leave();
     if (token.kind != Kind.RPAREN) {
-      String expected = args.size() < function.arity() ? "expected ',' or ')'" : "expected ')'";
+      String expected = args.size() < most ? "expected ',' or ')'" : "expected ')'";
       throw error(token, expected + " to close '(' at column " + column(open) + ", found " + token.describe());
     }
     Token close = advance();
-    if (args.size() != function.arity()) {
-      throw error(name, function.text() + (function.arity() == 1 ? "(x) takes 1 argument" : "(a, b) takes 2 arguments")
-          + ", got " + args.size());
+    Builtin function = Builtin.named(name.text, args.size()).orElseThrow(() -> error(name,
+        (overloads.size() == 1 ? overloads.get(0).signature() + " takes " + arguments(most)
+            : name.text + " takes "
+                + overloads.stream().map(b -> String.valueOf(b.arity())).collect(Collectors.joining(" or "))
+                + " arguments (" + Builtin.signatures(name.text) + ")") + ", got " + args.size()));
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      Parsed arg = args.get(i);
+      if (i >= function.tensors() && Node.Call.wholeNumber(arg.node) == null) {
+        String param = function.ints().get(i - function.tensors());
+        throw new ParseException(src, arg.start, "in " + function.signature() + ", " + param
+            + " is a whole number written as one, such as 0 or -1; found '"
+            + Lexer.abbreviate(src.substring(arg.start, arg.end)) + "'");
+      }
+      nodes.add(arg.node);
     }
-    Node node = checkDepth(new Node.Call(function, args, name.start, close.end), name);
+    Node node = checkDepth(new Node.Call(function, nodes, name.start, close.end), name);
     return new Parsed(node, name.start, close.end);
+  }
+
+  private static String arguments(int n) {
+    return n == 1 ? "1 argument" : n + " arguments";
   }
 
   private Parsed binary(Token op, Operator operator, Parsed left, Parsed right) {

@@ -3,7 +3,11 @@ package io.github.chainrule.autodiff.ops;
 import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.ops.OpTable.Entry;
+import io.github.chainrule.autodiff.ops.OpTable.Example;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Ops that select or join slices, each paired with the op that is its derivative: concat with
@@ -11,9 +15,15 @@ import java.util.Arrays;
  *
  * <p>Everything here views a tensor as {@code [outer, len, inner]} around one axis, so every op
  * is a loop of contiguous {@code inner}-long copies.
+ *
+ * <p>The ops users call have rows of the {@link OpTable} after them; their derivatives (pad,
+ * indexAdd, scatter) have none, since only backward passes build them, and the second-order
+ * gradient test reaches them through the rows of slice, index and gather.
  */
 public final class Indexing {
   private Indexing() {}
+
+  static final List<Entry> ROWS = new ArrayList<>(); // before the rows, which add themselves
 
   /** Joins {@code parts} along {@code axis}. Backward slices the gradient apart. */
   public static Op concat(int axis, Tensor... parts) {
@@ -64,6 +74,14 @@ public final class Indexing {
         });
   }
 
+  static {
+    OpTable.shaped(ROWS, "concat", -1, null, List.of("axis"), (in, r, i) -> concat(i[0], in),
+        Example.on(new int[] {1}, new int[] {2, 3}, new int[] {2, 1}),
+        Example.on(new int[] {0}, new int[] {2, 3}, new int[] {1, 3}, new int[] {2, 3}),
+        Example.on(new int[] {-1}, new int[] {2, 2, 1}, new int[] {2, 2, 3}),
+        Example.on(new int[] {0}, new int[] {4}));
+  }
+
   /** Elements [start, end) along {@code axis}. Backward pads the gradient with zeros. */
   public static Op slice(Tensor x, int axis, int start, int end) {
     int a = Shape.axis("slice", axis, x.rank(), x);
@@ -77,6 +95,12 @@ public final class Indexing {
     return Unit.of("slice", "slice(axis=" + a + ", " + start + ":" + end + ")",
         in -> Tensor.wrap(copyBlock(in[0].data(), in[0].shapeRef(), a, start, shape), shape),
         (in, y, g) -> new Tensor[] {Tensor.apply(pad(g, a, start, in[0].shapeRef()), g)});
+  }
+
+  static {
+    OpTable.shaped(ROWS, "slice", 1, null, List.of("axis", "start", "end"), (in, r, i) -> slice(in[0], i[0], i[1], i[2]),
+        Example.on(new int[] {1, 1, 3}, new int[] {2, 3, 4}), Example.on(new int[] {-1, 0, 2}, new int[] {2, 3, 4}),
+        Example.on(new int[] {0, 2, 5}, new int[] {5}), Example.on(new int[] {0, 1, 1}, new int[] {3, 2}));
   }
 
   /** Places x at {@code start} along {@code axis} inside zeros of {@code shape}. Backward slices. */
@@ -129,6 +153,13 @@ public final class Indexing {
         (in, y, g) -> new Tensor[] {Tensor.apply(indexAdd(g, a, idx, in[0].shapeRef()), g)});
   }
 
+  static {
+    OpTable.shaped(ROWS, "index", 1, null, List.of("axis", "indices..."),
+        (in, r, i) -> indexSelect(in[0], i[0], Arrays.copyOfRange(i, 1, i.length)),
+        Example.on(new int[] {0, 2, 0, 2}, new int[] {3, 4}), Example.on(new int[] {-1, 3}, new int[] {2, 3, 4}),
+        Example.on(new int[] {1, 1, 0, 1}, new int[] {2, 3, 4}));
+  }
+
   /** Zeros of {@code shape} with slice j of x added at index[j] along axis. Backward selects. */
   static Op indexAdd(Tensor x, int axis, int[] idx, int[] shape) {
     return Unit.of("indexAdd", "indexAdd",
@@ -179,6 +210,13 @@ public final class Indexing {
           return Tensor.wrap(out, shape);
         },
         (in, y, g) -> new Tensor[] {Tensor.apply(scatter(g, a, idx, in[0].shapeRef()), g)});
+  }
+
+  static {
+    OpTable.shaped(ROWS, "gather", 1, null, List.of("axis", "indices..."),
+        (in, r, i) -> gather(in[0], i[0], Arrays.copyOfRange(i, 1, i.length)),
+        Example.on(new int[] {1, 2, 0}, new int[] {2, 3}), Example.on(new int[] {0, 1, 0, 1}, new int[] {2, 3}),
+        Example.on(new int[] {-1, 0, 3, 1, 2, 2, 0}, new int[] {2, 3, 4}), Example.on(new int[] {0, 4}, new int[] {5}));
   }
 
   /** The reverse of gather: zeros of {@code shape} with x's elements added at the gathered places. */

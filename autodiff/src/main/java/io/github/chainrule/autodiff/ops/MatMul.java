@@ -4,7 +4,11 @@ import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.kernels.Kernels;
+import io.github.chainrule.autodiff.ops.OpTable.Entry;
+import io.github.chainrule.autodiff.ops.OpTable.Example;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Matrix products C = op(A)·op(B), where op transposes or not. The four variants are closed under
@@ -19,6 +23,10 @@ import java.util.Arrays;
  *
  * Operands are matrices, or batches of matrices (rank 3); a matrix paired with a batch is shared by
  * every batch entry, and its gradient is summed over the batch.
+ *
+ * <p>Its row of the {@link OpTable} is the plain product; the expression language writes it as the
+ * operator {@code @}, so the row has no function name. The transposed variants are built only by
+ * backward passes, and the second-order gradient test reaches them through that row.
  */
 public final class MatMul extends Op {
   private static final Kernels K = Kernels.get();
@@ -40,14 +48,28 @@ public final class MatMul extends Op {
     return transA ? (transB ? TT : TN) : (transB ? NT : NN);
   }
 
-  /** NumPy matmul semantics for ranks 1 to 3; see {@link Tensor#matmul}. */
-  public static Tensor matmul(Tensor a, Tensor b) {
+  /** The op for a·b with NumPy's matmul semantics for ranks 1 to 3; see {@link Tensor#matmul}. */
+  public static Op of(Tensor a, Tensor b) {
     if (a.rank() == 0 || b.rank() == 0 || a.rank() > 3 || b.rank() > 3) {
       throw new IllegalArgumentException("matmul: shapes " + Shape.format(a.shapeRef()) + " and "
           + Shape.format(b.shapeRef()) + " (" + a.label() + " · " + b.label()
           + "): matmul needs operands of rank 1 to 3; use mul for scalars");
     }
-    return Tensor.apply(NN, a, b);
+    return NN;
+  }
+
+  static final List<Entry> ROWS = new ArrayList<>();
+
+  static {
+    int[] v3 = {3};
+    int[] v4 = {4};
+    OpTable.shaped(ROWS, "matmul", 2, null, List.of(), (in, r, i) -> of(in[0], in[1]),
+        Example.on(new int[0], v4, v4), Example.on(new int[0], new int[] {3, 4}, v4),
+        Example.on(new int[0], v3, new int[] {3, 5}), Example.on(new int[0], new int[] {3, 4}, new int[] {4, 2}),
+        Example.on(new int[0], new int[] {2, 3, 4}, new int[] {2, 4, 5}),
+        Example.on(new int[0], new int[] {2, 3, 4}, new int[] {4, 5}),
+        Example.on(new int[0], new int[] {3, 4}, new int[] {2, 4, 5}),
+        Example.on(new int[0], new int[] {2, 3, 4}, v4), Example.on(new int[0], v3, new int[] {2, 3, 5}));
   }
 
   /** A vector on the left acts as a 1×k row, on the right as a k×1 column (NumPy's rule). */

@@ -4,16 +4,23 @@ import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.kernels.Kernels;
+import io.github.chainrule.autodiff.ops.OpTable.Entry;
+import io.github.chainrule.autodiff.ops.OpTable.Example;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Ops that move values without computing new ones: reshape, transpose, and the pair expand/sumTo,
- * each the other's derivative (broadcasting copies a value; its gradient sums the copies).
+ * each the other's derivative (broadcasting copies a value; its gradient sums the copies). Each
+ * op's rows of the {@link OpTable} follow it; a target shape is its integer parameters.
  */
 public final class Shaping {
   private static final Kernels K = Kernels.get();
 
   private Shaping() {}
+
+  static final List<Entry> ROWS = new ArrayList<>(); // before the rows, which add themselves
 
   /** Reshape to {@code target}, one dimension of which may be -1. Backward reshapes back. */
   public static Op reshape(Tensor x, int[] target) {
@@ -22,6 +29,12 @@ public final class Shaping {
     return Unit.of("reshape", "reshape" + Shape.format(shape),
         in -> Tensor.wrap(in[0].data(), shape),
         (in, y, g) -> new Tensor[] {g.reshape(in[0].shapeRef())});
+  }
+
+  static {
+    OpTable.shaped(ROWS, "reshape", 1, null, List.of("shape..."), (in, r, i) -> reshape(in[0], i),
+        Example.on(new int[] {-1}, new int[] {3, 4}), Example.on(new int[] {4, 1, 6}, new int[] {2, 3, 4}),
+        Example.on(new int[0], new int[] {1}));
   }
 
   private static int[] resolve(Tensor x, int[] target) {
@@ -67,6 +80,30 @@ public final class Shaping {
           return permute(in[0], perm);
         },
         (in, y, g) -> new Tensor[] {g.transpose(a0, a1)});
+  }
+
+  /**
+   * Swaps the last two axes of a matrix or a batch of them. Unlike {@link Tensor#transpose()}, which
+   * returns a scalar or a vector as it is, this refuses them: in an expression that would silently do
+   * nothing where a user usually expects a row or a column, and matmul already reads a vector as the
+   * one it needs.
+   */
+  public static Op transpose(Tensor x) {
+    if (x.rank() < 2) {
+      throw new IllegalArgumentException("transpose: shape " + Shape.format(x.shapeRef()) + " (" + x.label()
+          + ") has " + (x.rank() == 0 ? "no axes" : "one axis") + "; transpose swaps the last two axes of a matrix"
+          + (x.rank() == 1 ? ", and '@' already reads a vector as a row on its left and as a column on its right" : ""));
+    }
+    return transpose(x, x.rank() - 2, x.rank() - 1);
+  }
+
+  static {
+    OpTable.shaped(ROWS, "transpose", 1, "transpose", List.of(), (in, r, i) -> transpose(in[0]),
+        Example.on(new int[0], new int[] {3, 4}), Example.on(new int[0], new int[] {2, 3, 4}));
+    OpTable.shaped(ROWS, "transpose", 1, "transpose", List.of("axis0", "axis1"),
+        (in, r, i) -> transpose(in[0], i[0], i[1]),
+        Example.on(new int[] {0, 2}, new int[] {2, 3, 4}), Example.on(new int[] {-1, 0}, new int[] {3, 4}),
+        Example.on(new int[] {1, 1}, new int[] {2, 3, 4}));
   }
 
   /** Output axis i is input axis perm[i]. */
@@ -137,6 +174,17 @@ public final class Shaping {
         (in, y, g) -> new Tensor[] {g.sumTo(in[0].shapeRef())});
   }
 
+  /** Small shapes and shapes they broadcast to: a scalar, a row, a column, a rank-3 tensor both ways. */
+  private static final Example[] BROADCASTS = {
+    Example.on(new int[] {3, 4}, new int[0]), Example.on(new int[] {3, 4}, new int[] {4}),
+    Example.on(new int[] {3, 4}, new int[] {3, 1}), Example.on(new int[] {2, 3, 4}, new int[] {2, 1, 4}),
+    Example.on(new int[] {2, 3, 4}, new int[] {1, 3, 1}),
+  };
+
+  static {
+    OpTable.shaped(ROWS, "expand", 1, null, List.of("shape..."), (in, r, i) -> expand(in[0], i), BROADCASTS);
+  }
+
   /** Sum over the axes along which {@code target} was broadcast to the input's shape. Backward expands. */
   public static Op sumTo(Tensor x, int[] target) {
     if (!Shape.broadcastsTo(target, x.shapeRef())) {
@@ -147,6 +195,14 @@ public final class Shaping {
     return Unit.of("sumTo", "sumTo" + Shape.format(shape),
         in -> Tensor.wrap(reduceTo(in[0], shape), shape),
         (in, y, g) -> new Tensor[] {g.expand(in[0].shapeRef())});
+  }
+
+  static {
+    Example[] reductions = new Example[BROADCASTS.length];
+    for (int e = 0; e < reductions.length; e++) {
+      reductions[e] = Example.on(BROADCASTS[e].shapes()[0], BROADCASTS[e].ints());
+    }
+    OpTable.shaped(ROWS, "sumTo", 1, null, List.of("shape..."), (in, r, i) -> sumTo(in[0], i), reductions);
   }
 
   /** Sums x over the axes where {@code target} (right-aligned) is 1 or missing. */

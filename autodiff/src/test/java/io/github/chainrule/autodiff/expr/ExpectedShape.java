@@ -12,8 +12,9 @@ import java.util.Optional;
 /**
  * The shape an expression's graph has for given shapes of its variables, worked out from the rules
  * the library documents and not from its code: NumPy broadcasting for elementwise ops, NumPy's
- * matmul for ranks 1 to 3, sum and mean to a scalar, transpose swapping the last two axes of a
- * tensor of rank 2 or more. Empty when some op must refuse its operands.
+ * matmul for ranks 1 to 3, sum and mean to a scalar or along one axis (negative axes count from
+ * the end), transpose swapping the last two axes of a tensor of rank 2 or more, or two given axes.
+ * Empty when some op must refuse its operands.
  */
 final class ExpectedShape {
   private ExpectedShape() {}
@@ -31,10 +32,11 @@ final class ExpectedShape {
     if (node instanceof Binary) {
       Binary b = (Binary) node;
       Optional<int[]> left = of(b.left(), variables);
-      if (b.op() == Operator.POW) {
-        return left;
-      }
       Optional<int[]> right = of(b.right(), variables);
+      if (b.op() == Operator.POW) {
+        // The exponent is a constant, but one that an op may still refuse: sum(2, 0).
+        return right.isEmpty() ? right : left;
+      }
       if (left.isEmpty() || right.isEmpty()) {
         return Optional.empty();
       }
@@ -45,17 +47,28 @@ final class ExpectedShape {
     if (first.isEmpty()) {
       return first;
     }
+    int[] ints = c.ints();
+    int[] s = first.get().clone();
     switch (c.function().text()) {
-      case "sum": case "mean":
-        return Optional.of(new int[0]);
+      case "sum": case "mean": {
+        if (ints.length == 0) {
+          return Optional.of(new int[0]);
+        }
+        int axis = ints[0] < 0 ? ints[0] + s.length : ints[0];
+        return axis < 0 || axis >= s.length ? Optional.empty() : Optional.of(dropAxis(s, axis));
+      }
       case "transpose": {
-        int[] s = first.get().clone();
-        if (s.length < 2) {
+        if (ints.length == 0 && s.length < 2) {
           return Optional.empty();
         }
-        int last = s[s.length - 1];
-        s[s.length - 1] = s[s.length - 2];
-        s[s.length - 2] = last;
+        int a0 = ints.length == 0 ? s.length - 2 : ints[0] < 0 ? ints[0] + s.length : ints[0];
+        int a1 = ints.length == 0 ? s.length - 1 : ints[1] < 0 ? ints[1] + s.length : ints[1];
+        if (a0 < 0 || a0 >= s.length || a1 < 0 || a1 >= s.length) {
+          return Optional.empty();
+        }
+        int swapped = s[a0];
+        s[a0] = s[a1];
+        s[a1] = swapped;
         return Optional.of(s);
       }
       default:

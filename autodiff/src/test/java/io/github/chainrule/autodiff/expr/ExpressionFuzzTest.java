@@ -78,7 +78,7 @@ class ExpressionFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   @DictionaryEntries({"relu(", "sigmoid(", "tanh(", "exp(", "log(", "sqrt(", "abs(", "sin(", "cos(", "softplus(",
-      "max(", "min(", "sum(", "mean(", "transpose(", "@", " @ ", "W @ x", "^", "**", "1e-4", "1e999", ".5", "2.", "hidden.w1", "layers.0.bias", ", ", ")", "-"})
+      "max(", "min(", "sum(", "mean(", "transpose(", ", 0)", ", -1)", ", 0, 1)", "@", " @ ", "W @ x", "^", "**", "1e-4", "1e999", ".5", "2.", "hidden.w1", "layers.0.bias", ", ", ")", "-"})
   void parsesBuildsAndDifferentiatesOrIsRefusedCleanly(FuzzedDataProvider data) throws Exception {
     String text = data.consumeRemainingAsString();
     Future<?> outcome = worker.submit(() -> check(text));
@@ -124,8 +124,8 @@ class ExpressionFuzzTest {
       backwardReachesEveryVariable(text, out, scalars);
     }
 
-    // Tensors: the output has the shape the documented rules give (broadcasting, matmul, reductions,
-    // transpose) or an op refuses, and each variable's gradient has the variable's shape.
+    // Tensors: the output has the shape the documented rules give (broadcasting, matmul, reductions
+    // whole or along an axis, transpose) or an op refuses, and each variable's gradient has the variable's shape.
     for (List<int[]> family : List.of(BROADCASTING, MATRICES)) {
       Map<String, Tensor> tensors = new LinkedHashMap<>();
       for (int i = 0; i < e.variables().size(); i++) {

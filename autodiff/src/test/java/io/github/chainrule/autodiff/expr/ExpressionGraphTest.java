@@ -143,15 +143,20 @@ class ExpressionGraphTest {
   }
 
   /**
-   * The Tensor method the builtin stands for: the op table's op name for an elementwise function
-   * (maximum for max), the function's own name for sum, mean and transpose.
+   * The Tensor method the builtin stands for: the op table's op name (maximum for max, sum for sum
+   * along an axis), called with the tensors and then the integer parameters.
    */
-  static Tensor javaCall(Builtin f, Tensor... args) throws ReflectiveOperationException {
+  static Tensor javaCall(Builtin f, int[] ints, Tensor... args) throws ReflectiveOperationException {
     String method = OpTable.entries().stream().filter(e -> f.text().equals(e.function())).map(OpTable.Entry::name)
-        .findFirst().orElse(f.text());
-    Class<?>[] types = new Class<?>[args.length - 1];
-    java.util.Arrays.fill(types, Tensor.class);
-    return (Tensor) Tensor.class.getMethod(method, types).invoke(args[0], (Object[]) java.util.Arrays.copyOfRange(args, 1, args.length));
+        .findFirst().orElseThrow();
+    Class<?>[] types = new Class<?>[args.length - 1 + ints.length];
+    Object[] values = new Object[types.length];
+    for (int i = 0; i < types.length; i++) {
+      boolean tensor = i < args.length - 1;
+      types[i] = tensor ? Tensor.class : int.class;
+      values[i] = tensor ? args[i + 1] : ints[i - (args.length - 1)];
+    }
+    return (Tensor) Tensor.class.getMethod(method, types).invoke(args[0], values);
   }
 
   static List<Builtin> builtins() {
@@ -171,12 +176,19 @@ class ExpressionGraphTest {
     Tensor y2 = Tensor.of(ys, 2, 2).requiresGrad();
     Tensor parsed;
     Tensor java;
-    if (f.arity() == 1) {
-      parsed = Expression.parse(f.text() + "(x)*y").build(Map.of("x", x, "y", y));
-      java = javaCall(f, x2).mul(y2);
+    // Integer parameters 0, 1, ...: axis 0 for a reduction, axes 0 and 1 for a transpose.
+    int[] ints = new int[f.ints().size()];
+    StringBuilder written = new StringBuilder();
+    for (int i = 0; i < ints.length; i++) {
+      ints[i] = i;
+      written.append(", ").append(i);
+    }
+    if (f.tensors() == 1) {
+      parsed = Expression.parse(f.text() + "(x" + written + ")*y").build(Map.of("x", x, "y", y));
+      java = javaCall(f, ints, x2).mul(y2);
     } else {
-      parsed = Expression.parse(f.text() + "(x, y)*y").build(Map.of("x", x, "y", y));
-      java = javaCall(f, x2, y2).mul(y2);
+      parsed = Expression.parse(f.text() + "(x, y" + written + ")*y").build(Map.of("x", x, "y", y));
+      java = javaCall(f, ints, x2, y2).mul(y2);
     }
     assertEquals(java.inputs().get(0).op().name(), parsed.inputs().get(0).op().name());
     parsed.sum().backward();
@@ -184,6 +196,36 @@ class ExpressionGraphTest {
     assertArrayEquals(java.toArray(), parsed.toArray(), 0.0);
     assertArrayEquals(x2.grad().toArray(), x.grad().toArray(), 0.0);
     assertArrayEquals(y2.grad().toArray(), y.grad().toArray(), 0.0);
+  }
+
+  @Test
+  void reductionsAlongAnAxisBuildTheJavaGraphWithNegativeAxesCountingFromTheEnd() {
+    double[] w = {1, 2, 3, 4, 5, 6};
+    Tensor parsedW = Tensor.of(w, 2, 3).requiresGrad();
+    Tensor parsed = Expression.parse("sum(W, 0)*(mean(W, -1) @ W) + sum(transpose(W, 0, -1), -1)")
+        .build(Map.of("W", parsedW));
+    Tensor javaW = Tensor.of(w, 2, 3).requiresGrad();
+    Tensor java = javaW.sum(0).mul(javaW.mean(1).matmul(javaW)).add(javaW.transpose(0, 1).sum(1));
+    assertArrayEquals(new int[] {3}, parsed.shape());
+    Tensor product = parsed.inputs().get(0);
+    assertEquals("sum(axis=0)", product.inputs().get(0).op().label());
+    assertEquals("mean(axis=1)", product.inputs().get(1).inputs().get(0).op().label());
+    assertEquals("transpose(0, 1)", parsed.inputs().get(1).inputs().get(0).op().label());
+    parsed.sum().backward();
+    java.sum().backward();
+    assertArrayEquals(java.toArray(), parsed.toArray(), 0.0);
+    assertArrayEquals(javaW.grad().toArray(), parsedW.grad().toArray(), 0.0);
+  }
+
+  @Test
+  void anAxisOutOfRangeIsRefusedByTheOpNamingTheSubExpressionTheAxisAndTheShape() {
+    Tensor x = Tensor.of(new double[6], 2, 3).named("x");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Expression.parse("1 + sum(x, 2)").build(Map.of("x", x)));
+    assertEquals("in 'sum(x, 2)': sum: axis 2 is out of range for shape [2,3] (x)", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Expression.parse("mean(x*2, -3)").build(Map.of("x", x)));
+    assertEquals("in 'mean(x*2, -3)': mean: axis -3 is out of range for shape [2,3] (x*2)", e.getMessage());
   }
 
   @Test

@@ -142,10 +142,31 @@ class ExpressionParseTest {
   @ParameterizedTest
   @MethodSource("builtins")
   void everyFunctionParsesToACallAndPrintsBack(Builtin f) {
-    String text = f.arity() == 1 ? f.text() + "(x)" : f.text() + "(x, y)";
-    Node expected = f.arity() == 1 ? call(f, X) : call(f, X, Y);
-    assertEquals(expected, parse(text));
+    // Tensors x and y, then integer parameters 1, -2, 3, ... (a negative one is written with unary minus).
+    List<String> args = new java.util.ArrayList<>(f.tensors() == 1 ? List.of("x") : List.of("x", "y"));
+    List<Node> nodes = new java.util.ArrayList<>(f.tensors() == 1 ? List.of(X) : List.of(X, Y));
+    for (int i = 1; i <= f.ints().size(); i++) {
+      args.add(String.valueOf(i % 2 == 0 ? -i : i));
+      nodes.add(i % 2 == 0 ? negate(number(i)) : number(i));
+    }
+    String text = f.text() + "(" + String.join(", ", args) + ")";
+    assertEquals(call(f, nodes.toArray(new Node[0])), parse(text));
     assertEquals(text, Expression.parse(text).toString());
+  }
+
+  @Test
+  void reductionsAlongAnAxisAreCallsWithTheAxisAsAWholeNumber() {
+    Builtin sumAlong = Builtin.named("sum", 2).orElseThrow();
+    Builtin transposeAxes = Builtin.named("transpose", 3).orElseThrow();
+    assertEquals(call(sumAlong, X, number(0)), parse("sum(x,0)"));
+    assertEquals(call(Builtin.named("mean", 2).orElseThrow(), binary(MUL, X, Y), negate(number(1))),
+        parse("mean(x*y, -1)"));
+    assertEquals(call(sumAlong, X, number(1)), parse("sum(x, (1))"));
+    assertEquals(call(transposeAxes, X, number(0), negate(number(2))), parse("transpose(x, 0, -2)"));
+    assertEquals("sum(x, 1) + mean(W @ x, -1)", Expression.parse("sum(x,(1))+mean(W@x,-1)").toString());
+    assertNotEquals(parse("sum(x)"), parse("sum(x, 0)"));
+    assertThrows(IllegalArgumentException.class, () -> call(sumAlong, X, Y));
+    assertThrows(IllegalArgumentException.class, () -> call(sumAlong, X, number(0.5)));
   }
 
   @Test

@@ -91,6 +91,19 @@ class ExpressionPropertiesTest {
     Arbitrary<Node> power = Combinators.combine(sub, constant(3)).as((b, e) -> Node.binary(Operator.POW, b, e));
     Arbitrary<Node> unaryCall = Combinators.combine(
         Arbitraries.of(Builtin.values()).filter(f -> f.arity() == 1), sub).as((f, a) -> (Node) Node.call(f, a));
+    // Integer parameters from -3 to 3, some in range for the variables' shapes and some not.
+    Arbitrary<Node> wholeNumber = Arbitraries.integers().between(-3, 3)
+        .map(i -> i < 0 ? Node.negate(Node.number(-i)) : Node.number(i));
+    Arbitrary<Node> callWithInts = Combinators.combine(
+        Arbitraries.of(Builtin.values()).filter(f -> !f.ints().isEmpty() && f.tensors() == 1), sub, wholeNumber.list().ofSize(2))
+        .as((f, a, ints) -> {
+          Node[] args = new Node[1 + f.ints().size()];
+          args[0] = a;
+          for (int i = 1; i < args.length; i++) {
+            args[i] = ints.get(i - 1);
+          }
+          return (Node) Node.call(f, args);
+        });
     Arbitrary<Node> binaryCall = Combinators.combine(Arbitraries.of(Builtin.named("max").orElseThrow(), Builtin.named("min").orElseThrow()), sub, sub)
         .as((f, a, b) -> (Node) Node.call(f, a, b));
     return Arbitraries.frequencyOf(
@@ -99,6 +112,7 @@ class ExpressionPropertiesTest {
         Tuple.of(1, sub.map(Node::negate)),
         Tuple.of(1, power),
         Tuple.of(2, unaryCall),
+        Tuple.of(1, callWithInts),
         Tuple.of(1, binaryCall));
   }
 
@@ -174,7 +188,8 @@ class ExpressionPropertiesTest {
         "x", "y", "w1", "hidden.w1", "a.", "2", "0.5", ".5", "2.", "1e-4", "1e", "1e999", "1e-999", "007",
         "+", "-", "*", "/", "^", "**", "(", ")", ",", " ", "\t", "\n", ".",
         "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "sin", "cos", "softplus", "max", "min", "sigmod",
-        "sum", "mean", "transpose", "transpose(", "@", " @ ", "W.T", "sum(",
+        "sum", "mean", "transpose", "transpose(", "@", " @ ", "W.T", "sum(", "sum(x, 0)", "mean(x, -1)", ", 1",
+        ", -2", "transpose(x, 0, 1)",
         "relu(", "max(", "\u2212", "\u00d7", "\u00b2", "\u03b8", "#", "\u0000", "\ud83d\ude00", "\ud800");
     return token.list().ofMaxSize(40).map(tokens -> String.join("", tokens));
   }
@@ -229,7 +244,7 @@ class ExpressionPropertiesTest {
         e.build(bindings).item();
       } else {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> e.build(bindings), text);
-        assertTrue(refused.getMessage().matches("(?s)in '.*': (matmul|transpose): .*\\[.*"), refused.getMessage());
+        assertTrue(refused.getMessage().matches("(?s)in '.*': (matmul|transpose|sum|mean): .*\\[.*"), refused.getMessage());
       }
       return true;
     });

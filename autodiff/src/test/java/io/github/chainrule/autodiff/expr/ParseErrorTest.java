@@ -54,7 +54,22 @@ class ParseErrorTest {
         Arguments.of("x(y)", 1, "unknown function 'x'; known functions: relu, sigmoid, tanh, exp, log, sqrt,"
             + " abs, sin, cos, softplus, max, min, sum, mean, transpose"),
         Arguments.of("max(a)", 1, "max(a, b) takes 2 arguments, got 1"),
-        Arguments.of("sum(x, 0)", 1, "sum(x) takes 1 argument, got 2"),
+        Arguments.of("sum(x, 0, 1)", 1, "sum takes 1 or 2 arguments (sum(x) or sum(x, axis)), got 3"),
+        Arguments.of("transpose(W, 0)", 1, "transpose takes 1 or 3 arguments (transpose(x) or"
+            + " transpose(x, axis0, axis1)), got 2"),
+        // ---- integer parameters: whole numbers as written, refused at the argument itself
+        Arguments.of("sum(x, y)", 8, "in sum(x, axis), axis is a whole number written as one, such as 0 or -1;"
+            + " found 'y'"),
+        Arguments.of("1 + mean(W, 0.5)", 13, "in mean(x, axis), axis is a whole number written as one, such as 0"
+            + " or -1; found '0.5'"),
+        Arguments.of("sum(x,  1 + 1)", 9, "in sum(x, axis), axis is a whole number written as one, such as 0 or -1;"
+            + " found '1 + 1'"),
+        Arguments.of("sum(x, --1)", 8, "in sum(x, axis), axis is a whole number written as one, such as 0 or -1;"
+            + " found '--1'"),
+        Arguments.of("sum(x, 1e10)", 8, "in sum(x, axis), axis is a whole number written as one, such as 0 or -1;"
+            + " found '1e10'"),
+        Arguments.of("transpose(W, 0, a.b)", 17, "in transpose(x, axis0, axis1), axis1 is a whole number written"
+            + " as one, such as 0 or -1; found 'a.b'"),
         Arguments.of("2 @ x", 1, "'2' is a number, and '@' (matrix product) needs a vector or a matrix on each side;"
             + " to scale, write '*'"),
         Arguments.of("W @ (1 + 2)", 5, "'(1 + 2)' is a number, and '@' (matrix product) needs a vector or a matrix on"

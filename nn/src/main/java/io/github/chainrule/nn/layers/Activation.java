@@ -59,7 +59,7 @@ public final class Activation extends Module {
         break;
     }
     List<OpTable.Entry> functions = OpTable.entries().stream()
-        .filter(e -> e.arity() == 1 && e.plain())
+        .filter(e -> e.elementwise() && e.arity() == 1 && e.plain())
         .toList();
     for (OpTable.Entry e : functions) {
       if (e.name().toLowerCase(Locale.ROOT).equals(key)) {

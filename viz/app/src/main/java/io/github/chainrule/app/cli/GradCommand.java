@@ -40,8 +40,8 @@ final class GradCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "EXPR",
       description = "The expression, e.g. \"relu(w*x + b)\" or \"sum(sigmoid(W @ x + b))\": + - * / ^, "
-          + "@ (matrix product), parentheses, numbers, names, relu sigmoid tanh exp log sqrt abs sin cos softplus "
-          + "max(a,b) min(a,b), sum(x) mean(x) transpose(W).")
+          + "@ (matrix product), parentheses, numbers, names, and calls such as relu(x), max(a,b), sum(x) or "
+          + "mean(x, axis); an unknown function is answered with the nearest name or the list of all.")
   String expression;
 
   @Option(names = "--at", paramLabel = "NAME=VALUE",
