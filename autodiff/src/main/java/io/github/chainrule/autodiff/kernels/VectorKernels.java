@@ -216,6 +216,30 @@ public final class VectorKernels extends JavaKernels {
     }
   }
 
+  @Override
+  public void maskScalarRight(Comparison c, double[] a, int aOff, double b, double[] g, int gOff,
+      double[] out, int outOff, int n) {
+    if (n < L) {
+      super.maskScalarRight(c, a, aOff, b, g, gOff, out, outOff, n);
+      return;
+    }
+    // The mask as compareScalarRight builds it, then one multiply: g·0 keeps g's sign and NaN, as
+    // the two-pass form does, so the bits are the same.
+    DoubleVector below = DoubleVector.broadcast(SPECIES, c.below());
+    DoubleVector equal = DoubleVector.broadcast(SPECIES, c.equal());
+    DoubleVector above = DoubleVector.broadcast(SPECIES, c.above());
+    int i = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; i < bound; i += L) {
+      DoubleVector v = DoubleVector.fromArray(SPECIES, a, aOff + i);
+      DoubleVector m = below.blend(equal, v.compare(VectorOperators.EQ, b)).blend(above, v.compare(VectorOperators.GT, b));
+      DoubleVector.fromArray(SPECIES, g, gOff + i).mul(m).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = g[gOff + i] * c.apply(a[aOff + i], b);
+    }
+  }
+
   // MAX and MIN: the Vector API documents them as Math.max and Math.min, NaN and signed zeros
   // included; the differential test checks both.
 
