@@ -133,6 +133,11 @@ def main():
         row(f"{kind} 1M, kernel only (output reused)", "GB/s",
             find(jmh, f"Elementwise.{kind}Kernel", size=size), tr1.get(f"elementwise:{kind}"),
             work=bytes_moved * size)
+    # The out= forms against torch's: both write a reused output through the op's checks.
+    for kind, bytes_moved in (("add", 24), ("relu", 16)):
+        row(f"{kind} 1M, out= form (output reused)", "GB/s",
+            find(jmh, f"Elementwise.{kind}Into", size=size), tr1.get(f"elementwise:{kind}_out"),
+            work=bytes_moved * size)
     row("new double[1M] alone (zeroing)", "GB/s", find(jmh, "Elementwise.allocate", size=size), None,
         work=8 * size)
     for cfg, label in (("2-16-16-1:100", "MLP 2-16-16-1 b100 step"),

@@ -72,7 +72,11 @@ def elementwise(kind, size=1 << 20):
     g = torch.Generator().manual_seed(1)
     a = torch.randn(size, generator=g)
     b = torch.randn(size, generator=g)
-    return {"add": lambda: a + b, "relu": lambda: torch.relu(a), "sum": lambda: a.sum()}[kind]
+    out = torch.empty(size)
+    # relu has no out=; clamp_min(a, 0) is the same values written into a given tensor.
+    return {"add": lambda: a + b, "relu": lambda: torch.relu(a), "sum": lambda: a.sum(),
+            "add_out": lambda: torch.add(a, b, out=out),
+            "relu_out": lambda: torch.clamp_min(a, 0, out=out)}[kind]
 
 
 def mlp(spec, batch):
@@ -124,7 +128,7 @@ def wide_sgd():
 
 WORKLOADS = {
     **{f"matmul:{n}": (lambda n=n: matmul(n)) for n in (64, 128, 256, 512, 1024)},
-    **{f"elementwise:{k}": (lambda k=k: elementwise(k)) for k in ("add", "relu", "sum")},
+    **{f"elementwise:{k}": (lambda k=k: elementwise(k)) for k in ("add", "relu", "sum", "add_out", "relu_out")},
     "mlp:2-16-16-1:100": lambda: mlp("2-16-16-1", 100),
     "mlp:784-256-10:64": lambda: mlp("784-256-10", 64),
     "mlp:784-512-512-10:128": lambda: mlp("784-512-512-10", 128),

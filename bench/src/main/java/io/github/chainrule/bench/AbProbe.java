@@ -1,6 +1,11 @@
 package io.github.chainrule.bench;
 
+import io.github.chainrule.autodiff.GradMode;
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.kernels.Comparison;
+import io.github.chainrule.autodiff.ops.Arithmetic;
+import io.github.chainrule.autodiff.ops.Elementwise;
+import io.github.chainrule.autodiff.ops.Functions;
 import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.autodiff.kernels.Binary;
 import io.github.chainrule.autodiff.kernels.Kernels;
@@ -26,9 +31,14 @@ import java.util.SplittableRandom;
  *     io.github.chainrule.bench.AbProbe gemm 64,256,1024 6x2,4x3
  * java ... AbProbe gemm 1024 4x3,4x3:128:96:inplace,4x3:256:96:packed   (tile:kc:mc:A, blocking)
  * java ... AbProbe elementwise 1048576
+ * java ... AbProbe relubackward 1048576
+ * java ... AbProbe addrelu 128 512
+ * java ... AbProbe mlpfused 784-512-512-10 128
  * java ... AbProbe mlpparts      (the large MLP's step against its GEMMs above the threshold)
  * java ... AbProbe mlp2cpu       (its step on 2 threads: CPU time of the caller and of the pool)
  * </pre>
+ *
+ * <p>Besides time, each variant's median bytes allocated per call (the thread's allocation counter).
  */
 public final class AbProbe {
   private AbProbe() {}
@@ -70,21 +80,57 @@ public final class AbProbe {
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 20;
         Tensor ta = RandomTensors.randn(1, size);
         Tensor tb = RandomTensors.randn(2, size);
-        double[] out = new double[size];
+        Tensor tout = Tensor.zeros(size);
+        double[] out = tout.data();
         Kernels k = Kernels.get();
         Kernels java = new io.github.chainrule.autodiff.kernels.JavaKernels();
         List<Variant> vs = List.of(
-            new Variant("a.add(b)", () -> ta.add(tb)),
+            new Variant("a.add(b)", () -> sink = ta.add(tb)),
+            new Variant("ADD.forwardInto(out, a, b)", () -> Arithmetic.ADD.forwardInto(tout, ta, tb)),
             new Variant("add kernel, reused out", () -> k.binary(Binary.ADD, ta.data(), 0, tb.data(), 0, out, 0, size)),
-            new Variant("a.relu()", () -> ta.relu()),
+            new Variant("a.relu()", () -> sink = ta.relu()),
+            new Variant("RELU.forwardInto(out, a)", () -> Functions.RELU.forwardInto(tout, ta)),
             new Variant("relu kernel, reused out", () -> k.unary(Unary.RELU, 0, ta.data(), 0, out, 0, size)),
             new Variant("new double[size]", () -> sink = new double[size]),
-            new Variant("sum kernel", () -> sinkD = k.sum(ta.data(), 0, size)),
             new Variant("add, plain-Java kernel", () -> java.binary(Binary.ADD, ta.data(), 0, tb.data(), 0, out, 0, size)),
-            new Variant("relu, plain-Java kernel", () -> java.unary(Unary.RELU, 0, ta.data(), 0, out, 0, size)),
-            new Variant("sum, plain-Java kernel", () -> sinkD = java.sum(ta.data(), 0, size)),
-            new Variant("System.arraycopy", () -> System.arraycopy(ta.data(), 0, out, 0, size)));
+            new Variant("relu, plain-Java kernel", () -> java.unary(Unary.RELU, 0, ta.data(), 0, out, 0, size)));
         report("elementwise size=" + size, 0, "", vs, seconds);
+        break;
+      }
+      case "relubackward": {
+        // relu's VJP as main computes it (g times a step mask tensor) against the fused one.
+        int size = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 20;
+        Tensor x = RandomTensors.randn(1, size);
+        Tensor g = RandomTensors.randn(2, size);
+        Tensor[] in = {x};
+        try (GradMode.Scope off = Tensor.noGrad()) {
+          report("relu backward size=" + size, 0, "", List.of(
+              new Variant("g.mul(mask(step, x))", () -> sink = g.mul(Elementwise.mask(Comparison.STEP, x, 0.0))),
+              new Variant("masked(step, x, g), fused", () -> sink = Elementwise.masked(Comparison.STEP, x, 0.0, g)),
+              new Variant("RELU.backward (engine's call)", () -> sink = Functions.RELU.backward(in, null, g))), seconds);
+        }
+        break;
+      }
+      case "addrelu": {
+        // A hidden layer's bias and ReLU, forward only, no graph: [batch, width] against [width].
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
+        int width = args.length > 2 ? Integer.parseInt(args[2]) : 512;
+        Tensor z = RandomTensors.randn(1, batch, width);
+        Tensor b = RandomTensors.randn(2, width);
+        report("bias + relu [" + batch + ", " + width + "]", 0, "", List.of(
+            new Variant("z.add(b).relu()", () -> sink = z.add(b).relu()),
+            new Variant("apply(ADD_RELU, z, b)", () -> sink = Tensor.apply(Arithmetic.ADD_RELU, z, b))), seconds);
+        break;
+      }
+      case "mlpfused": {
+        // The large MLP's training step, with its hidden layers' bias + ReLU as two nodes or one.
+        String spec = args.length > 1 ? args[1] : "784-512-512-10";
+        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+        Workloads.Mlp plain = new Workloads.Mlp(Workloads.sizes(spec), batch, 42, 1e-3);
+        Workloads.Mlp fused = new Workloads.Mlp(Workloads.sizes(spec), batch, 42, 1e-3).fuseBiasRelu(true);
+        report("MLP " + spec + " b" + batch + " step, bias + relu as two nodes or one", 0, "", List.of(
+            new Variant("add, relu", () -> sinkD = plain.step()),
+            new Variant("addRelu", () -> sinkD = fused.step())), seconds);
         break;
       }
       case "gemmpeak": {
@@ -189,7 +235,8 @@ public final class AbProbe {
         break;
       }
       default:
-        throw new IllegalArgumentException("AbProbe: gemm, elementwise, gemmpeak, mlp2, mlpparts, mlp2cpu or peak, not " + what);
+        throw new IllegalArgumentException("AbProbe: gemm, gemmpeak, elementwise, relubackward, addrelu, "
+            + "mlpfused, mlp2, mlpparts, mlp2cpu or peak, not " + what);
     }
   }
 
@@ -215,6 +262,9 @@ public final class AbProbe {
     int cap = 1 << 16;
     long[][] c = new long[vs.size()][cap];
     long[][] w = new long[vs.size()][cap];
+    long[][] bytes = new long[vs.size()][cap];
+    com.sun.management.ThreadMXBean alloc = (com.sun.management.ThreadMXBean) mx;
+    long self = Thread.currentThread().getId();
     int rounds = 0;
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     SplittableRandom rng = new SplittableRandom(7);
@@ -232,11 +282,13 @@ public final class AbProbe {
         order[j] = t;
       }
       for (int i : order) {
+        long b0 = alloc.getThreadAllocatedBytes(self);
         long c0 = mx.getCurrentThreadCpuTime();
         long w0 = System.nanoTime();
         vs.get(i).call().run();
         w[i][rounds] = System.nanoTime() - w0;
         c[i][rounds] = mx.getCurrentThreadCpuTime() - c0;
+        bytes[i][rounds] = alloc.getThreadAllocatedBytes(self) - b0;
       }
       rounds++;
     }
@@ -245,8 +297,10 @@ public final class AbProbe {
     for (int i = 0; i < vs.size(); i++) {
       long[] ci = Arrays.copyOf(c[i], rounds);
       long[] wi = Arrays.copyOf(w[i], rounds);
+      long[] bi = Arrays.copyOf(bytes[i], rounds);
       Arrays.sort(ci);
       Arrays.sort(wi);
+      Arrays.sort(bi);
       double medCpu = ci[rounds / 2] / 1e3;
       double medWall = wi[rounds / 2] / 1e3;
       double bestWall = wi[0] / 1e3;
@@ -258,8 +312,8 @@ public final class AbProbe {
           ? String.format(Locale.ROOT, "  %6.1f %s (median cpu)  %6.1f (best wall)", wk / medCpu / 1e3, unit,
               wk / bestWall / 1e3)
           : "";
-      System.out.printf(Locale.ROOT, "  %-26s cpu median %10.1f us  wall median %10.1f us  best %10.1f us  %5.2fx%s%n",
-          vs.get(i).name(), medCpu, medWall, bestWall, base / medCpu, rate);
+      System.out.printf(Locale.ROOT, "  %-30s cpu median %10.1f us  wall median %10.1f us  best %10.1f us  %5.2fx  %10d B%s%n",
+          vs.get(i).name(), medCpu, medWall, bestWall, base / medCpu, bi[rounds / 2], rate);
     }
   }
 

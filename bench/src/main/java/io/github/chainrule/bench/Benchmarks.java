@@ -2,6 +2,8 @@ package io.github.chainrule.bench;
 
 import io.github.chainrule.nn.init.RandomTensors;
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.ops.Arithmetic;
+import io.github.chainrule.autodiff.ops.Functions;
 import io.github.chainrule.autodiff.kernels.Binary;
 import io.github.chainrule.autodiff.kernels.Kernels;
 import io.github.chainrule.autodiff.kernels.Parallelism;
@@ -223,6 +225,27 @@ public final class Benchmarks {
     public double[] reluKernel() {
       Kernels.get().unary(Unary.RELU, 0, a.data(), 0, out, 0, size);
       return out;
+    }
+
+    // The ops' out= form into one reused output, the like of torch.add(a, b, out=out): the op's
+    // checks and dispatch included, its allocation not.
+    Tensor outTensor;
+
+    @Setup
+    public void outputTensor() {
+      outTensor = Tensor.zeros(size);
+    }
+
+    /** add's out= form. */
+    @Benchmark
+    public Tensor addInto() {
+      return Arithmetic.ADD.forwardInto(outTensor, a, b);
+    }
+
+    /** relu's out= form. */
+    @Benchmark
+    public Tensor reluInto() {
+      return Functions.RELU.forwardInto(outTensor, a);
     }
 
     /** A fresh zeroed array of {@code size} doubles: what every op's result costs before its kernel runs. */

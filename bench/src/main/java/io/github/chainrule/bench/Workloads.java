@@ -32,6 +32,13 @@ public final class Workloads {
     final Tensor target;
     final int[] labels;
     final double lr;
+    boolean fuseBiasRelu;
+
+    /** Hidden layers' bias + ReLU as one addRelu node instead of add then relu. Returns {@code this}. */
+    public Mlp fuseBiasRelu(boolean fuse) {
+      this.fuseBiasRelu = fuse;
+      return this;
+    }
 
     public Mlp(int[] sizes, int batch, long seed, double lr) {
       this.lr = lr;
@@ -58,9 +65,14 @@ public final class Workloads {
     public double step() {
       Tensor h = x;
       for (int l = 0; l < weights.length; l++) {
-        h = h.matmul(weights[l]).add(biases[l]);
-        if (l < weights.length - 1) {
-          h = h.relu();
+        boolean hidden = l < weights.length - 1;
+        if (hidden && fuseBiasRelu) {
+          h = Tensor.apply(io.github.chainrule.autodiff.ops.Arithmetic.ADD_RELU, h.matmul(weights[l]), biases[l]);
+        } else {
+          h = h.matmul(weights[l]).add(biases[l]);
+          if (hidden) {
+            h = h.relu();
+          }
         }
       }
       Tensor loss = labels.length > 0 && h.shapeRef()[1] > 1

@@ -85,6 +85,12 @@ public class JavaKernels implements Kernels {
   }
 
   @Override
+  public void maskScalarRight(Comparison c, double[] a, int aOff, double b, double[] g, int gOff,
+      double[] out, int outOff, int n) {
+    for (int i = 0; i < n; i++) out[outOff + i] = g[gOff + i] * c.apply(a[aOff + i], b);
+  }
+
+  @Override
   public void addTo(double[] x, int xOff, double[] acc, int accOff, int n) {
     for (int i = 0; i < n; i++) acc[accOff + i] += x[xOff + i];
   }

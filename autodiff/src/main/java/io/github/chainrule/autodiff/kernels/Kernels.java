@@ -39,6 +39,13 @@ public interface Kernels {
   /** out[i] = c(a[i], b): the right operand is one value, as in relu's step against 0. */
   void compareScalarRight(Comparison c, double[] a, int aOff, double b, double[] out, int outOff, int n);
 
+  /**
+   * out[i] = g[i]·c(a[i], b): a gradient through a mask in one pass, without the mask array. The
+   * same bits as {@link #compareScalarRight} followed by a multiply. {@code out} may be {@code g}.
+   */
+  void maskScalarRight(Comparison c, double[] a, int aOff, double b, double[] g, int gOff,
+      double[] out, int outOff, int n);
+
   /** acc[i] += x[i]. */
   void addTo(double[] x, int xOff, double[] acc, int accOff, int n);
 

@@ -216,10 +216,21 @@ public final class VectorKernels extends JavaKernels {
    */
   @Override
   public void compareScalarRight(Comparison c, double[] a, int aOff, double b, double[] out, int outOff, int n) {
-    if (n < L) {
-      super.compareScalarRight(c, a, aOff, b, out, outOff, n);
-      return;
-    }
+    masks(c, a, aOff, b, null, 0, out, outOff, n);
+  }
+
+  @Override
+  public void maskScalarRight(Comparison c, double[] a, int aOff, double b, double[] g, int gOff,
+      double[] out, int outOff, int n) {
+    masks(c, a, aOff, b, g, gOff, out, outOff, n);
+  }
+
+  /**
+   * The mask c(a[i], b), times g[i] when g is not null (the test is loop-invariant, so the JIT
+   * splits the loop on it). g·0 keeps g's sign and NaN, as a multiply by the mask array does.
+   */
+  private static void masks(Comparison c, double[] a, int aOff, double b, double[] g, int gOff,
+      double[] out, int outOff, int n) {
     DoubleVector below = DoubleVector.broadcast(SPECIES, c.below());
     DoubleVector equal = DoubleVector.broadcast(SPECIES, c.equal());
     DoubleVector above = DoubleVector.broadcast(SPECIES, c.above());
@@ -227,11 +238,12 @@ public final class VectorKernels extends JavaKernels {
     int bound = SPECIES.loopBound(n);
     for (; i < bound; i += L) {
       DoubleVector v = DoubleVector.fromArray(SPECIES, a, aOff + i);
-      below.blend(equal, v.compare(VectorOperators.EQ, b)).blend(above, v.compare(VectorOperators.GT, b))
-          .intoArray(out, outOff + i);
+      DoubleVector m = below.blend(equal, v.compare(VectorOperators.EQ, b)).blend(above, v.compare(VectorOperators.GT, b));
+      (g == null ? m : DoubleVector.fromArray(SPECIES, g, gOff + i).mul(m)).intoArray(out, outOff + i);
     }
     for (; i < n; i++) {
-      out[outOff + i] = c.apply(a[aOff + i], b);
+      double m = c.apply(a[aOff + i], b);
+      out[outOff + i] = g == null ? m : g[gOff + i] * m;
     }
   }
 

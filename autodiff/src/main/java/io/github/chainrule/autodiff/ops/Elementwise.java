@@ -1,6 +1,7 @@
 package io.github.chainrule.autodiff.ops;
 
 import io.github.chainrule.autodiff.Format;
+import io.github.chainrule.autodiff.GradMode;
 import io.github.chainrule.autodiff.Kink;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
@@ -60,7 +61,8 @@ public final class Elementwise {
   public static Unit unary(String name, String label, Unary kernel, double param, UnaryVjp vjp,
       ScalarUnaryVjp scalarVjp) {
     return Unit.of(name, label, in -> map(kernel, param, in[0]), (in, y, g) -> new Tensor[] {vjp.apply(in[0], y, g)})
-        .withScalarRules(1, (a, b) -> kernel.apply(a, param), (i, a, b, y, g) -> scalarVjp.apply(a, y, g));
+        .withScalarRules(1, (a, b) -> kernel.apply(a, param), (i, a, b, y, g) -> scalarVjp.apply(a, y, g))
+        .withForwardInto(in -> in[0].shapeRef(), (in, shape, out) -> mapInto(kernel, param, in[0], out));
   }
 
   /**
@@ -71,16 +73,18 @@ public final class Elementwise {
   public static Unit unary(String name, String label, DoubleUnaryOperator f, UnaryVjp vjp,
       ScalarUnaryVjp scalarVjp) {
     return Unit.of(name, label,
-        in -> {
-          double[] x = in[0].data();
-          double[] out = new double[x.length];
-          for (int i = 0; i < x.length; i++) {
-            out[i] = f.applyAsDouble(x[i]);
-          }
-          return Tensor.wrap(out, in[0].shapeRef());
-        },
+        in -> Tensor.wrap(mapInto(f, in[0], new double[in[0].size()]), in[0].shapeRef()),
         (in, y, g) -> new Tensor[] {vjp.apply(in[0], y, g)})
-        .withScalarRules(1, (a, b) -> f.applyAsDouble(a), (i, a, b, y, g) -> scalarVjp.apply(a, y, g));
+        .withScalarRules(1, (a, b) -> f.applyAsDouble(a), (i, a, b, y, g) -> scalarVjp.apply(a, y, g))
+        .withForwardInto(in -> in[0].shapeRef(), (in, shape, out) -> mapInto(f, in[0], out));
+  }
+
+  private static double[] mapInto(DoubleUnaryOperator f, Tensor x, double[] out) {
+    double[] v = x.data();
+    for (int i = 0; i < v.length; i++) {
+      out[i] = f.applyAsDouble(v[i]);
+    }
+    return out;
   }
 
   /**
@@ -97,7 +101,9 @@ public final class Elementwise {
         b.needsGrad() ? vjpB.apply(a, b, y, g).sumTo(b.shapeRef()) : null
       };
     }).withScalarRules(2, kernel::apply,
-        (i, a, b, y, g) -> i == 0 ? scalarVjpA.apply(a, b, y, g) : scalarVjpB.apply(a, b, y, g));
+        (i, a, b, y, g) -> i == 0 ? scalarVjpA.apply(a, b, y, g) : scalarVjpB.apply(a, b, y, g))
+        .withForwardInto(in -> Shape.broadcast(name, in[0], in[1]),
+            (in, shape, out) -> map2Into(kernel, null, in[0], in[1], shape, out));
   }
 
   // ---------------------------------------------------------------- kinks
@@ -129,11 +135,14 @@ public final class Elementwise {
     return pointwise((y, e, x) -> x == at ? Kink.of(y, 0, e, e, where, leftSlope, rightSlope) : null);
   }
 
-  /**
-   * Where both inputs of a binary op are equal: each input's slopes below and above the tie, for
-   * maximum (0 below, 1 above) and minimum (1 below, 0 above).
-   */
-  public static Unit.Kinks ties(double leftSlope, double rightSlope) {
+  /** Adds to {@code out} the kinks at output element e, made from input elements ia = a and ib = b. */
+  @FunctionalInterface
+  public interface PairKink {
+    void at(Tensor y, int e, int ia, double a, int ib, double b, List<Kink> out);
+  }
+
+  /** The kinks of a broadcasting binary op, visiting each output element with the inputs it reads. */
+  public static Unit.Kinks pairwise(PairKink rule) {
     return (in, y) -> {
       int[] shape = y.shapeRef();
       int[] sa = Shape.broadcastStrides(in[0].shapeRef(), shape);
@@ -152,14 +161,24 @@ public final class Elementwise {
           ia += i * sa[d];
           ib += i * sb[d];
         }
-        if (a[ia] == b[ib]) {
-          String where = "a tie, both inputs = " + a[ia];
-          out.add(Kink.of(y, 0, ia, e, where, leftSlope, rightSlope));
-          out.add(Kink.of(y, 1, ib, e, where, leftSlope, rightSlope));
-        }
+        rule.at(y, e, ia, a[ia], ib, b[ib], out);
       }
       return out;
     };
+  }
+
+  /**
+   * Where both inputs of a binary op are equal: each input's slopes below and above the tie, for
+   * maximum (0 below, 1 above) and minimum (1 below, 0 above).
+   */
+  public static Unit.Kinks ties(double leftSlope, double rightSlope) {
+    return pairwise((y, e, ia, a, ib, b, out) -> {
+      if (a == b) {
+        String where = "a tie, both inputs = " + a;
+        out.add(Kink.of(y, 0, ia, e, where, leftSlope, rightSlope));
+        out.add(Kink.of(y, 1, ib, e, where, leftSlope, rightSlope));
+      }
+    });
   }
 
   // ---------------------------------------------------------------- evaluation
@@ -169,9 +188,12 @@ public final class Elementwise {
     if (x.rank() == 0) {
       return Tensor.scalar(f.apply(x.data()[0], param));
     }
-    double[] out = new double[x.size()];
+    return Tensor.wrap(mapInto(f, param, x, new double[x.size()]), x.shapeRef());
+  }
+
+  private static double[] mapInto(Unary f, double param, Tensor x, double[] out) {
     K.unary(f, param, x.data(), 0, out, 0, out.length);
-    return Tensor.wrap(out, x.shapeRef());
+    return out;
   }
 
   /**
@@ -184,17 +206,48 @@ public final class Elementwise {
       return Tensor.scalar(f.apply(a.data()[0], b.data()[0]));
     }
     int[] shape = Shape.broadcast(op, a, b);
-    double[] out = new double[Shape.numel(shape)];
+    return Tensor.wrap(map2Into(f, null, a, b, shape, new double[Shape.numel(shape)]), shape);
+  }
+
+  /**
+   * g(f(a, b)) under broadcasting, as {@link #map2} then {@link #map} with {@code g} would give it
+   * (the same bits), but {@code g} runs on each block of the output while that block is still in
+   * the L1 cache: one pass over memory instead of two. Bias plus activation is this.
+   */
+  public static Tensor map2Then(String op, Binary f, Unary g, Tensor a, Tensor b) {
+    if (a.rank() == 0 && b.rank() == 0) {
+      return Tensor.scalar(g.apply(f.apply(a.data()[0], b.data()[0]), 0.0));
+    }
+    int[] shape = Shape.broadcast(op, a, b);
+    return Tensor.wrap(map2Into(f, g, a, b, shape, new double[Shape.numel(shape)]), shape);
+  }
+
+  // 2048 doubles are 16 KiB: half a 32 KiB L1, the rest for the inputs' lines in flight.
+  private static final int BLOCK = 2048;
+
+  /** {@link #map2} into {@code out}, of the broadcast {@code shape}'s size, then {@code g} if not null. */
+  static double[] map2Into(Binary f, Unary g, Tensor a, Tensor b, int[] shape, double[] out) {
     double[] x = a.data();
     double[] y = b.data();
+    int n = out.length;
+    int step = g == null ? Math.max(n, 1) : BLOCK;
     // Equal sizes with different shapes differ only by axes of length 1 ([1, n] against [n]):
     // both walk the output in the same order, so no broadcasting machinery is needed.
-    if (x.length == out.length && y.length == out.length) {
-      K.binary(f, x, 0, y, 0, out, 0, out.length);
-    } else if (y.length == 1 && x.length == out.length) {
-      K.binaryScalarRight(f, x, 0, y[0], out, 0, out.length);
-    } else if (x.length == 1 && y.length == out.length) {
-      K.binaryScalarLeft(f, x[0], y, 0, out, 0, out.length);
+    if (x.length == n && y.length == n) {
+      for (int i = 0; i < n; i += step) {
+        K.binary(f, x, i, y, i, out, i, Math.min(step, n - i));
+        then(g, out, i, Math.min(step, n - i));
+      }
+    } else if (y.length == 1 && x.length == n) {
+      for (int i = 0; i < n; i += step) {
+        K.binaryScalarRight(f, x, i, y[0], out, i, Math.min(step, n - i));
+        then(g, out, i, Math.min(step, n - i));
+      }
+    } else if (x.length == 1 && y.length == n) {
+      for (int i = 0; i < n; i += step) {
+        K.binaryScalarLeft(f, x[0], y, i, out, i, Math.min(step, n - i));
+        then(g, out, i, Math.min(step, n - i));
+      }
     } else {
       broadcastRows(shape, a.shapeRef(), b.shapeRef(), (row, aOff, aStep, bOff, bStep, len) -> {
         if (aStep == 1 && bStep == 1) {
@@ -206,9 +259,16 @@ public final class Elementwise {
         } else {
           Arrays.fill(out, row, row + len, f.apply(x[aOff], y[bOff]));
         }
+        then(g, out, row, len);
       });
     }
-    return Tensor.wrap(out, shape);
+    return out;
+  }
+
+  private static void then(Unary g, double[] out, int off, int len) {
+    if (g != null) {
+      K.unary(g, 0.0, out, off, out, off, len);
+    }
   }
 
   /**
@@ -242,6 +302,24 @@ public final class Elementwise {
     }
     double[] out = new double[x.size()];
     K.compareScalarRight(c, x.data(), 0, b, out, 0, out.length);
+    return Tensor.wrap(out, x.shapeRef());
+  }
+
+  /**
+   * g·c(x, b): the upstream gradient through a mask, as relu's backward is g·step(x). When no graph
+   * is being recorded (every pass without {@code createGraph(true)}) it is one kernel pass and no
+   * mask array, one array of x's size fewer per call; the bits are those of {@code g.mul(mask(c, x,
+   * b))}, which a recording pass still builds so that the product stays differentiable in g.
+   */
+  public static Tensor masked(Comparison c, Tensor x, double b, Tensor g) {
+    if (GradMode.isEnabled() && g.needsGrad()) {
+      return g.mul(mask(c, x, b));
+    }
+    if (x.rank() == 0) {
+      return Tensor.scalar(g.data()[0] * c.apply(x.data()[0], b));
+    }
+    double[] out = new double[x.size()];
+    K.maskScalarRight(c, x.data(), 0, b, g.data(), 0, out, 0, out.length);
     return Tensor.wrap(out, x.shapeRef());
   }
 

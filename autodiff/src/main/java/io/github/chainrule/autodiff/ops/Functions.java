@@ -3,6 +3,7 @@ package io.github.chainrule.autodiff.ops;
 import static io.github.chainrule.autodiff.ops.Elementwise.kinkAt;
 import static io.github.chainrule.autodiff.ops.Elementwise.map;
 import static io.github.chainrule.autodiff.ops.Elementwise.mask;
+import static io.github.chainrule.autodiff.ops.Elementwise.masked;
 import static io.github.chainrule.autodiff.ops.Elementwise.pointwise;
 import static io.github.chainrule.autodiff.ops.Elementwise.unary;
 
@@ -32,7 +33,7 @@ public final class Functions {
   static final List<Entry> ROWS = new ArrayList<>(); // before the rows, which add themselves
 
   public static final Unit RELU = row(unary("relu", Unary.RELU,
-      (x, y, g) -> g.mul(mask(Comparison.STEP, x, 0.0)), (x, y, g) -> g * Comparison.STEP.apply(x, 0.0))
+      (x, y, g) -> masked(Comparison.STEP, x, 0.0, g), (x, y, g) -> g * Comparison.STEP.apply(x, 0.0))
       .withKinks(kinkAt(0.0, 0.0, 1.0)), "relu");
   public static final Unit SIGMOID = row(unary("sigmoid", Unary.SIGMOID,
       (x, y, g) -> g.mul(y.mul(y.neg().add(1.0))), (x, y, g) -> g * (y * (-y + 1.0))), "sigmoid");
@@ -70,7 +71,7 @@ public final class Functions {
   public static Op leakyRelu(double alpha) {
     Comparison step = new Comparison(alpha, alpha, 1.0);
     return unary("leakyRelu", "leakyRelu(" + Format.number(alpha) + ")", Unary.LEAKY_RELU, alpha,
-        (x, y, g) -> g.mul(mask(step, x, 0.0)), (x, y, g) -> g * step.apply(x, 0.0))
+        (x, y, g) -> masked(step, x, 0.0, g), (x, y, g) -> g * step.apply(x, 0.0))
         .withKinks(kinkAt(0.0, alpha, 1.0));
   }
 

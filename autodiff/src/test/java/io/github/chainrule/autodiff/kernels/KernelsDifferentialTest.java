@@ -134,6 +134,31 @@ class KernelsDifferentialTest {
   }
 
   @Test
+  void maskingAGradientEqualsMultiplyingByTheMaskBitForBit() {
+    Comparison c = new Comparison(0.25, 0.0, 1.0);
+    for (int n : SIZES) {
+      double[] a = values(n, n);
+      double[] g = values(n + 200, n); // NaN, ±0 and ±∞ in the gradient too: g·0 must keep its bits
+      double[] mask = new double[OFF + n];
+      double[] expected = new double[OFF + n];
+      double[] actual = new double[OFF + n];
+      for (double s : new double[] {0.0, -0.0, 1.5, Double.NaN}) {
+        plain.compareScalarRight(c, a, OFF, s, mask, OFF, n);
+        plain.binary(Binary.MUL, g, OFF, mask, OFF, expected, OFF, n);
+        plain.maskScalarRight(c, a, OFF, s, g, OFF, actual, OFF, n);
+        assertSameBits(expected, actual, "plain mask against " + s + " n=" + n);
+        vector.maskScalarRight(c, a, OFF, s, g, OFF, actual, OFF, n);
+        assertSameBits(expected, actual, "vector mask against " + s + " n=" + n);
+        double[] inPlace = g.clone();
+        vector.maskScalarRight(c, a, OFF, s, inPlace, OFF, inPlace, OFF, n);
+        System.arraycopy(g, 0, expected, 0, OFF); // the elements before OFF are g's, untouched
+        assertSameBits(expected, inPlace, "vector mask in place against " + s + " n=" + n);
+        java.util.Arrays.fill(expected, 0, OFF, 0.0);
+      }
+    }
+  }
+
+  @Test
   void addToAndAxpyMatchPlainJavaBitForBit() {
     for (int n : SIZES) {
       double[] x = values(n, n);

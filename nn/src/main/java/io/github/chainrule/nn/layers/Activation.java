@@ -1,8 +1,10 @@
 package io.github.chainrule.nn.layers;
 
 import io.github.chainrule.autodiff.Format;
+import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.nn.module.Module;
+import io.github.chainrule.autodiff.ops.Arithmetic;
 import io.github.chainrule.autodiff.ops.OpTable;
 import java.util.List;
 import java.util.Locale;
@@ -13,14 +15,20 @@ import java.util.stream.Collectors;
 public final class Activation extends Module {
   private final String name;
   private final UnaryOperator<Tensor> f;
+  private final Op withBias;
 
   private Activation(String name, UnaryOperator<Tensor> f) {
+    this(name, f, null);
+  }
+
+  private Activation(String name, UnaryOperator<Tensor> f, Op withBias) {
     this.name = name;
     this.f = f;
+    this.withBias = withBias;
   }
 
   public static Activation relu() {
-    return new Activation("ReLU", Tensor::relu);
+    return new Activation("ReLU", Tensor::relu, Arithmetic.ADD_RELU);
   }
 
   public static Activation leakyRelu(double negativeSlope) {
@@ -79,6 +87,14 @@ public final class Activation extends Module {
   @Override
   public Tensor forward(Tensor x) {
     return f.apply(x);
+  }
+
+  /**
+   * The op computing this activation of (x + bias) as one node, taking x and the bias, or null if
+   * there is none: what {@link Linear#forward(Tensor, Activation)} uses.
+   */
+  public Op fusedWithBias() {
+    return withBias;
   }
 
   /** {@code "ReLU"}, {@code "LeakyReLU(0.01)"}, … */

@@ -2,6 +2,7 @@ package io.github.chainrule.nn.layers;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Shape;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.ops.MatMul;
@@ -46,14 +47,32 @@ public final class Linear extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
+    Tensor y = product(x);
+    return bias == null ? y : y.add(bias).named(path() + ".out");
+  }
+
+  /**
+   * {@code activation.forward(forward(x))}, with the bias and the activation as one node where the
+   * activation has a {@link Activation#fusedWithBias fused form} (ReLU): one [N, out] array and one
+   * pass over it fewer, forward and backward, and the same values and gradients. The graph then has
+   * no node for x·Wᵀ + b alone. Otherwise the two run one after the other.
+   */
+  public Tensor forward(Tensor x, Activation activation) {
+    Op fused = activation.fusedWithBias();
+    if (bias == null || fused == null) {
+      return activation.forward(forward(x));
+    }
+    return Tensor.apply(fused, product(x), bias);
+  }
+
+  private Tensor product(Tensor x) {
     int[] s = x.shapeRef();
     checkArgument(s.length >= 1 && s[s.length - 1] == in,
         "%s (in=%s, out=%s): input %s has shape %s; its last axis must be %s (batch first: [N, %s])",
         describe(), in, out, x.label(), Shape.format(s), in, in);
     // x·Wᵀ as one op (MatMul's NT variant): no transpose node the user never wrote. Named after the
     // layer's path so graphs and divergence errors say which layer a node is in.
-    Tensor y = Tensor.apply(MatMul.of(false, true), x, weight).named(path() + ".matmul");
-    return bias == null ? y : y.add(bias).named(path() + ".out");
+    return Tensor.apply(MatMul.of(false, true), x, weight).named(path() + ".matmul");
   }
 
   public Tensor weight() {
