@@ -259,7 +259,12 @@ public final class Tensor {
 
   /** The inputs of the op that produced this node; empty for a leaf. */
   public List<Tensor> inputs() {
-    return List.of(inputArray());
+    // From the fields directly: graph readers call this once per node, and an array first would
+    // double what they allocate.
+    if (inputs != null) {
+      return List.of(inputs);
+    }
+    return in1 != null ? List.of(in0, in1) : in0 != null ? List.of(in0) : List.of();
   }
 
   // ---------------------------------------------------------------- values
