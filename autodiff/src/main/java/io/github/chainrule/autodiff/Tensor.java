@@ -475,6 +475,39 @@ public final class Tensor {
     return out;
   }
 
+  /**
+   * {@link #apply(Op, Tensor...)} for one input. The same result; on rank-0 input with scalar
+   * rules it makes no inputs array, which escape analysis removed on JDK 17 but not always on
+   * JDK 25 (24 bytes per node of micrograd's demo).
+   */
+  public static Tensor apply(Op op, Tensor x) {
+    if (x.isScalar() && op.hasScalarRules() && OpHook.installed() == null) {
+      Tensor out = new Tensor(op.scalarForward(x.scalarValue(), 0.0));
+      if (x.requiresGrad && GradMode.isEnabled()) {
+        out.op = op;
+        out.in0 = x;
+        out.requiresGrad = true;
+      }
+      return out;
+    }
+    return apply(op, new Tensor[] {x});
+  }
+
+  /** {@link #apply(Op, Tensor...)} for two inputs, as {@link #apply(Op, Tensor)} is for one. */
+  public static Tensor apply(Op op, Tensor a, Tensor b) {
+    if (a.isScalar() && b.isScalar() && op.hasScalarRules() && OpHook.installed() == null) {
+      Tensor out = new Tensor(op.scalarForward(a.scalarValue(), b.scalarValue()));
+      if ((a.requiresGrad || b.requiresGrad) && GradMode.isEnabled()) {
+        out.op = op;
+        out.in0 = a;
+        out.in1 = b;
+        out.requiresGrad = true;
+      }
+      return out;
+    }
+    return apply(op, new Tensor[] {a, b});
+  }
+
   private static boolean allScalars(Tensor[] inputs) {
     for (Tensor in : inputs) {
       if (!in.isScalar()) {
