@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <h2>The memory bound</h2>
  * A recorded scalar node is one 72-byte {@code Tensor} holding its value and its input in fields
  * (compressed references), and the pass over scalars keeps its gradient as a double inside it: 72
- * bytes per node, which is what this test measured on JDK 17. A gradient asked for with {@code
+ * bytes per node, which is what this test measured on JDK 17 and 25. A gradient asked for with {@code
  * grad()} becomes a 72-byte scalar tensor, so 144 bytes per node if every one were asked for. The
  * bound asserted is 200 bytes per node, that 144 plus about 40% for other JVM layouts.
  *
