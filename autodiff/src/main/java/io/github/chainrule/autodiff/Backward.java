@@ -60,6 +60,8 @@ public final class Backward {
 
   private static final AtomicInteger WALK = new AtomicInteger();
   private static final long WALK_BITS = 0xFFFF_FFFF_0000_0000L;
+  // The low bits of a node the sort has reached but not yet placed: no position is this large.
+  private static final long OPEN = 0xFFFF_FFFFL;
   private static final Kernels K = Kernels.get();
 
   private final Tensor root;
@@ -192,7 +194,7 @@ public final class Backward {
     if (node.op == null) {
       return;
     }
-    Tensor[] inputs = node.inputs;
+    Tensor[] inputs = node.inputArray();
     OpHook hook = OpHook.installed();
     Tensor[] contributions = hook != null
         ? hook.backward(node, inputs, g) : node.op.backward(inputs, node, g);
@@ -252,19 +254,26 @@ public final class Backward {
       double g = sums[i];
       Op op = node.op;
       if (op != null) {
-        Tensor[] inputs = node.inputs;
-        double a = inputs[0].data()[0];
-        double b = inputs.length > 1 ? inputs[1].data()[0] : 0.0;
-        double y = node.data()[0];
-        for (int j = 0; j < inputs.length; j++) {
-          Tensor in = inputs[j];
-          if (in.needsGrad()) {
-            double c = op.scalarVjp(j, a, b, y, g);
-            if (edgeListener != null) {
-              edgeListener.onEdge(node, j, Tensor.scalar(c));
-            }
-            sums[position(in)] += c;
+        // One or two inputs (the sort checked), in fields: input 0's contribution first, as the
+        // tensor path adds them.
+        Tensor in0 = node.in0;
+        Tensor in1 = node.in1;
+        double a = in0.scalarValue();
+        double b = in1 != null ? in1.scalarValue() : 0.0;
+        double y = node.scalarValue();
+        if (in0.needsGrad()) {
+          double c = op.scalarVjp(0, a, b, y, g);
+          if (edgeListener != null) {
+            edgeListener.onEdge(node, 0, Tensor.scalar(c));
           }
+          sums[position(in0)] += c;
+        }
+        if (in1 != null && in1.needsGrad()) {
+          double c = op.scalarVjp(1, a, b, y, g);
+          if (edgeListener != null) {
+            edgeListener.onEdge(node, 1, Tensor.scalar(c));
+          }
+          sums[position(in1)] += c;
         }
       }
       if (captured != null) {
@@ -319,43 +328,63 @@ public final class Backward {
     boolean scalars;
   }
 
+  /**
+   * Depth-first from {@code root}, each node placed after all of its inputs, in exactly the order a
+   * recursive walk visiting inputs by index would place them (the order decides in which order a
+   * node's contributions are summed, so it decides the bits). A node found for the first time stays
+   * on the stack and gets its unvisited inputs pushed above it, last input first, so input 0 is
+   * finished first; found again on top, all its inputs are finished and it is placed. A node pushed
+   * twice before it was reached is found finished the second time and dropped.
+   */
   private static Order sort(Tensor root) {
     long walk = (long) WALK.incrementAndGet() << 32;
+    long open = walk | OPEN;
     Tensor[] order = new Tensor[16];
     int count = 0;
     boolean scalars = true;
     Tensor[] stack = new Tensor[16];
-    int[] next = new int[16];
-    int top = 0;
     stack[0] = root;
-    root.visit = walk;
-    top = 1;
+    int top = 1;
     while (top > 0) {
       Tensor node = stack[top - 1];
-      Tensor[] inputs = node.inputs;
-      int i = next[top - 1];
-      if (inputs != null && i < inputs.length) {
-        next[top - 1] = i + 1;
-        Tensor in = inputs[i];
-        if (in.needsGrad() && (in.visit & WALK_BITS) != walk) {
-          in.visit = walk;
-          if (top == stack.length) {
-            stack = Arrays.copyOf(stack, top * 2);
-            next = Arrays.copyOf(next, top * 2);
+      long visit = node.visit;
+      if ((visit & WALK_BITS) != walk) {
+        node.visit = open;
+        Tensor[] many = node.inputs;
+        int room = many != null ? many.length : 2;
+        if (top + room > stack.length) {
+          stack = Arrays.copyOf(stack, Math.max(stack.length * 2, top + room));
+        }
+        if (many != null) {
+          for (int j = many.length - 1; j >= 0; j--) {
+            Tensor in = many[j];
+            if (in.needsGrad() && (in.visit & WALK_BITS) != walk) {
+              stack[top++] = in;
+            }
           }
-          stack[top] = in;
-          next[top] = 0;
-          top++;
+        } else {
+          Tensor in1 = node.in1;
+          if (in1 != null && in1.needsGrad() && (in1.visit & WALK_BITS) != walk) {
+            stack[top++] = in1;
+          }
+          Tensor in0 = node.in0;
+          if (in0 != null && in0.needsGrad() && (in0.visit & WALK_BITS) != walk) {
+            stack[top++] = in0;
+          }
         }
       } else {
         top--;
-        if (count == order.length) {
-          order = Arrays.copyOf(order, count * 2);
+        if (visit == open) {
+          if (count == order.length) {
+            order = Arrays.copyOf(order, count * 2);
+          }
+          // An op with scalar rules makes a rank-0 output exactly from rank-0 inputs, one or two
+          // of them (Op's contract), which the scalar pass reads from the node's fields.
+          scalars &= node.isScalar()
+              && (node.op == null || (node.op.hasScalarRules() && node.inputs == null));
+          node.visit = walk | count;
+          order[count++] = node;
         }
-        // An op with scalar rules makes a rank-0 output exactly from rank-0 inputs (Op's contract).
-        scalars &= node.isScalar() && (node.op == null || node.op.hasScalarRules());
-        node.visit = walk | count;
-        order[count++] = node;
       }
     }
     Order result = new Order();

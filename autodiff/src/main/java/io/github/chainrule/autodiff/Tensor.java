@@ -8,6 +8,7 @@ import io.github.chainrule.autodiff.ops.Indexing;
 import io.github.chainrule.autodiff.ops.MatMul;
 import io.github.chainrule.autodiff.ops.Reductions;
 import io.github.chainrule.autodiff.ops.Shaping;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
 
@@ -44,7 +45,13 @@ import java.util.List;
  * is fine.
  */
 public final class Tensor {
-  private final double[] data;
+  // The values: the array, or for a rank-0 tensor made by scalar() or an op's scalar shortcut, the
+  // double `value` until someone asks for the array with data(). From then on the array is the one
+  // source of truth (optimisers and views write and read through it), so nothing reads `value`
+  // without first finding `data` null; the engine reads through scalarValue(). A scalar node then
+  // costs one object instead of two.
+  private double[] data;
+  private final double value;
   private final int[] shape;
   private String name;
   private boolean requiresGrad;
@@ -53,8 +60,12 @@ public final class Tensor {
   private Tensor grad;
   private double scalarGrad;
   private boolean holdsScalarGrad;
-  // The recording: null for leaves and constants.
+  // The recording: null for leaves and constants. An op's first two inputs sit in fields (every
+  // elementwise op has one or two, and a graph of scalars has nothing else, so its nodes need no
+  // array); an op of more inputs keeps them all in `inputs` instead, and leaves in0 and in1 null.
   Op op;
+  Tensor in0;
+  Tensor in1;
   Tensor[] inputs;
   // Written only by Backward's topological sort: which walk last visited this node (high 32 bits)
   // and the node's position in that walk's order (low 32 bits), where the engine keeps its scratch.
@@ -62,9 +73,16 @@ public final class Tensor {
 
   private Tensor(double[] data, int[] shape) {
     this.data = data;
+    this.value = 0.0; // unused: data is non-null from the start
     // Every rank-0 tensor shares one shape array, so the engine tells scalars by a pointer
     // comparison instead of reading each node's shape.
     this.shape = shape.length == 0 ? Shape.SCALAR : shape;
+  }
+
+  /** A rank-0 tensor whose value stays a field until {@link #data()} is asked for. */
+  private Tensor(double value) {
+    this.value = value;
+    this.shape = Shape.SCALAR;
   }
 
   /** True for rank 0, without touching the shape array. */
@@ -72,11 +90,33 @@ public final class Tensor {
     return shape == Shape.SCALAR;
   }
 
+  /**
+   * The first value (the only one of a rank-0 tensor) without making the array {@link #data()}
+   * would: what the engine and the scalar shortcut read.
+   */
+  double scalarValue() {
+    double[] d = data;
+    return d != null ? d[0] : value;
+  }
+
+  /** How many inputs the recorded op has; 0 for a leaf. */
+  int arity() {
+    return inputs != null ? inputs.length : in1 != null ? 2 : in0 != null ? 1 : 0;
+  }
+
+  /** The recorded op's inputs as an array, made for the caller (the tensor path and hooks want one). */
+  Tensor[] inputArray() {
+    if (inputs != null) {
+      return inputs;
+    }
+    return in1 != null ? new Tensor[] {in0, in1} : in0 != null ? new Tensor[] {in0} : new Tensor[0];
+  }
+
   // ---------------------------------------------------------------- creation
 
   /** A rank-0 tensor. */
   public static Tensor scalar(double value) {
-    return new Tensor(new double[] {value}, Shape.SCALAR);
+    return new Tensor(value);
   }
 
   /** A rank-1 tensor holding a copy of {@code values}. */
@@ -184,7 +224,7 @@ public final class Tensor {
     if (op != null) {
       return "<" + op.name() + ">";
     }
-    return rank() == 0 ? "<constant " + data[0] + ">" : "<unnamed " + Shape.format(shape) + ">";
+    return rank() == 0 ? "<constant " + scalarValue() + ">" : "<unnamed " + Shape.format(shape) + ">";
   }
 
   /**
@@ -219,7 +259,12 @@ public final class Tensor {
 
   /** The inputs of the op that produced this node; empty for a leaf. */
   public List<Tensor> inputs() {
-    return inputs == null ? List.of() : List.of(inputs);
+    // From the fields directly: graph readers call this once per node, and an array first would
+    // double what they allocate.
+    if (inputs != null) {
+      return List.of(inputs);
+    }
+    return in1 != null ? List.of(in0, in1) : in0 != null ? List.of(in0) : List.of();
   }
 
   // ---------------------------------------------------------------- values
@@ -241,16 +286,17 @@ public final class Tensor {
 
   /** Number of elements. */
   public int size() {
-    return data.length;
+    double[] d = data;
+    return d != null ? d.length : 1;
   }
 
   /** The value of a one-element tensor. */
   public double item() {
-    if (data.length != 1) {
+    if (size() != 1) {
       throw new IllegalStateException("item: " + label() + " has shape " + Shape.format(shape)
-          + " with " + data.length + " elements; item() needs exactly one");
+          + " with " + size() + " elements; item() needs exactly one");
     }
-    return data[0];
+    return scalarValue();
   }
 
   /** The element at the given indices, one per axis. */
@@ -263,20 +309,33 @@ public final class Tensor {
           "get: index %s is out of range for axis %s of %s, shape %s", index[i], i, label(), Shape.format(shape));
       flat = flat * shape[i] + index[i];
     }
-    return data[flat];
+    return flat == 0 ? scalarValue() : data[flat];
   }
 
   /** A copy of the values in row-major order. */
   public double[] toArray() {
-    return data.clone();
+    double[] d = data;
+    return d != null ? d.clone() : new double[] {value};
   }
 
   /**
    * The live value array, row-major, without a copy. Changing it changes this tensor (and any
    * {@link #reshape} view of it): meant for optimisers updating parameters and for kernels.
+   *
+   * <p>A scalar made by {@link #scalar} or by an op on scalars holds its value in a field until
+   * the first call, which makes the array; it is the same array from then on. Two threads asking
+   * at once for the array of a shared constant may each make one; both hold the same value, and
+   * whichever is stored last is the one later calls return.
    */
   public double[] data() {
-    return data;
+    double[] d = data;
+    if (d == null) {
+      d = new double[] {value};
+      // The array's element before the reference: another thread that sees the array sees its value.
+      VarHandle.storeStoreFence();
+      data = d;
+    }
+    return d;
   }
 
   // ---------------------------------------------------------------- gradients
@@ -349,7 +408,7 @@ public final class Tensor {
       holdsScalarGrad = true;
     } else {
       // Not in place: a tensor handed out by grad() keeps its value, as with the tensor path's add.
-      grad = scalar(grad.data[0] + g);
+      grad = scalar(grad.scalarValue() + g);
     }
   }
 
@@ -365,14 +424,15 @@ public final class Tensor {
 
   /** The same values, cut from the graph: a leaf that does not require a gradient. */
   public Tensor detach() {
-    Tensor t = new Tensor(data, shape);
+    Tensor t = new Tensor(data(), shape); // the same array, so a change through one shows in both
     t.name = name;
     return t;
   }
 
   /** A fresh leaf with a copy of the values. */
   public Tensor copy() {
-    return new Tensor(data.clone(), shape);
+    double[] d = data;
+    return d != null ? new Tensor(d.clone(), shape) : new Tensor(value);
   }
 
   /** Turns graph recording off on this thread until the scope is closed. */
@@ -394,8 +454,8 @@ public final class Tensor {
     OpHook hook = OpHook.installed();
     Tensor out;
     if (hook == null && op.hasScalarRules() && allScalars(inputs)) {
-      double b = inputs.length > 1 ? inputs[1].data[0] : 0.0;
-      out = new Tensor(new double[] {op.scalarForward(inputs[0].data[0], b)}, Shape.SCALAR);
+      double b = inputs.length > 1 ? inputs[1].scalarValue() : 0.0;
+      out = new Tensor(op.scalarForward(inputs[0].scalarValue(), b));
     } else {
       out = op.forward(inputs);
       if (hook != null) {
@@ -415,6 +475,39 @@ public final class Tensor {
     return out;
   }
 
+  /**
+   * {@link #apply(Op, Tensor...)} for one input. The same result; on rank-0 input with scalar
+   * rules it makes no inputs array, which escape analysis removed on JDK 17 but not always on
+   * JDK 25 (24 bytes per node of micrograd's demo).
+   */
+  public static Tensor apply(Op op, Tensor x) {
+    if (x.isScalar() && op.hasScalarRules() && OpHook.installed() == null) {
+      Tensor out = new Tensor(op.scalarForward(x.scalarValue(), 0.0));
+      if (x.requiresGrad && GradMode.isEnabled()) {
+        out.op = op;
+        out.in0 = x;
+        out.requiresGrad = true;
+      }
+      return out;
+    }
+    return apply(op, new Tensor[] {x});
+  }
+
+  /** {@link #apply(Op, Tensor...)} for two inputs, as {@link #apply(Op, Tensor)} is for one. */
+  public static Tensor apply(Op op, Tensor a, Tensor b) {
+    if (a.isScalar() && b.isScalar() && op.hasScalarRules() && OpHook.installed() == null) {
+      Tensor out = new Tensor(op.scalarForward(a.scalarValue(), b.scalarValue()));
+      if ((a.requiresGrad || b.requiresGrad) && GradMode.isEnabled()) {
+        out.op = op;
+        out.in0 = a;
+        out.in1 = b;
+        out.requiresGrad = true;
+      }
+      return out;
+    }
+    return apply(op, new Tensor[] {a, b});
+  }
+
   private static boolean allScalars(Tensor[] inputs) {
     for (Tensor in : inputs) {
       if (!in.isScalar()) {
@@ -426,7 +519,12 @@ public final class Tensor {
 
   private void record(Op op, Tensor[] inputs) {
     this.op = op;
-    this.inputs = inputs;
+    if (inputs.length <= 2) {
+      this.in0 = inputs[0];
+      this.in1 = inputs.length > 1 ? inputs[1] : null;
+    } else {
+      this.inputs = inputs;
+    }
     this.requiresGrad = true;
   }
 
@@ -692,14 +790,20 @@ public final class Tensor {
     } else if (requiresGrad) {
       sb.append(" requiresGrad");
     }
-    sb.append(" = ").append(Format.values(data, shape, PRINTED_VALUES));
+    sb.append(" = ").append(Format.values(toArrayView(), shape, PRINTED_VALUES));
     if (holdsScalarGrad) {
       // The scalar path keeps a rank-0 gradient as a double until someone asks for the tensor.
       sb.append("  grad ").append(Format.number(scalarGrad));
     } else if (grad != null) {
-      sb.append("  grad ").append(Format.values(grad.data, grad.shape, PRINTED_VALUES));
+      sb.append("  grad ").append(Format.values(grad.toArrayView(), grad.shape, PRINTED_VALUES));
     }
     return sb.toString();
+  }
+
+  /** The values for reading, without making {@link #data()}'s array: printing changes nothing. */
+  private double[] toArrayView() {
+    double[] d = data;
+    return d != null ? d : new double[] {value};
   }
 
   /** Up to this many values {@link #toString} prints one by one; more are summarised. */
