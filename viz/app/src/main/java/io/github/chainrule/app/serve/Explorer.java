@@ -41,6 +41,11 @@ final class Explorer {
     this.limits = limits;
   }
 
+  /** How many graphs this explorer has laid out (for tests: a value-only move lays out none). */
+  long layoutsRendered() {
+    return layouts.renders();
+  }
+
   /** {@code POST /api/grad}: exactly what {@code chainrule grad --json} prints. */
   String grad(byte[] body) throws IOException {
     ObjectNode req = Requests.object(body, "grad", GRAD_FIELDS);

@@ -22,6 +22,13 @@ final class GraphSvg {
     }
   };
 
+  /** Layouts computed (cache misses): a value-only move must not add one. */
+  private final java.util.concurrent.atomic.AtomicLong renders = new java.util.concurrent.atomic.AtomicLong();
+
+  long renders() {
+    return renders.get();
+  }
+
   /** The SVG of the DOT text {@code dot} supplies, computed (and the DOT written) once per {@code layoutKey}. */
   String layout(String layoutKey, Supplier<String> dot) {
     synchronized (byKey) {
@@ -30,6 +37,7 @@ final class GraphSvg {
         return cached;
       }
     }
+    renders.incrementAndGet();
     String svg = render(dot.get());
     synchronized (byKey) {
       byKey.put(layoutKey, svg);

@@ -117,6 +117,7 @@ final class Requests {
         Map.Entry<String, JsonNode> e = it.next();
         String what = field + "." + e.getKey();
         if (e.getValue().isArray()) {
+          checkLeaves(e.getValue(), route, what);
           try {
             // Nested JSON arrays print as the command line writes a tensor: [[1.0,2.0],[3.0,4.0]].
             out.put(e.getKey(), Expressions.values("v=" + e.getValue(), what).get("v"));
@@ -154,6 +155,19 @@ final class Requests {
           + "takes at most " + maxElements + " in all");
     }
     return out;
+  }
+
+  /** Every leaf of nested lists a finite number: JSON would print 1e999 as "Infinity", which reads as a string. */
+  private static void checkLeaves(JsonNode n, String route, String what) {
+    for (JsonNode e : n) {
+      if (e.isArray()) {
+        checkLeaves(e, route, what);
+      } else if (!e.isNumber()) {
+        throw ApiError.badRequest(route + ": " + what + " must hold numbers only, got " + e);
+      } else if (!Double.isFinite(e.doubleValue())) {
+        throw ApiError.badRequest(route + ": " + what + " holds " + e.asText() + ", which is not a finite number");
+      }
+    }
   }
 
   /** A list of whole numbers such as the hidden layer sizes. */

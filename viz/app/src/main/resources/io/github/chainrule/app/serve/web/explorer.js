@@ -116,7 +116,10 @@ function syncVariables(answer) {
   for (const name of names) {
     const v = answer.at[name];
     const shape = answer.shapes[name];
-    state.at[name] = v;
+    // A move made while this answer was on its way is newer than the answer: keep it, and the editors
+    // as the user left them; the request already queued carries it.
+    const newer = pending && name in state.at;
+    if (!newer) state.at[name] = v;
     const values = flat(v);
     if (!state.ranges[name]) {
       state.ranges[name] = {min: Math.min(-5, Math.floor(Math.min(...values)) - 1), max: Math.max(5, Math.ceil(Math.max(...values)) + 1)};
@@ -127,6 +130,7 @@ function syncVariables(answer) {
     for (const input of row.querySelectorAll('input.min, input.max')) {
       if (document.activeElement !== input) input.value = state.ranges[name][input.classList.contains('min') ? 'min' : 'max'];
     }
+    if (newer) continue;
     const whole = row.querySelector('input.whole');
     if (whole) {
       if (document.activeElement !== whole) whole.value = JSON.stringify(v);
