@@ -340,29 +340,38 @@ public final class DotExporter {
     return false;
   }
 
-  /**
-   * {@code prefix} and the values, escaped: a small matrix one row per line, a column on one line
-   * ({@code [10×1] [0.1, 0.2, …]}), anything else on one line through {@link Format#values}.
-   */
+  /** {@link #valueLines}, escaped and joined by line breaks, as a label cell holds them. */
   private String lines(String prefix, double[] data, int[] shape) {
-    if (shape.length == 2 && shape[1] == 1 && shape[0] > 1) {
-      // A column, one number per line, would be as tall as it is long: one line, shape first.
-      return escape(prefix + "[" + shape[0] + "\u00d71] " + Format.values(data, new int[] {shape[0]},
-          options.valueLimit()));
-    }
-    if (shape.length != 2 || data.length > options.valueLimit() || shape[0] < 2) {
-      return escape(prefix + Format.values(data, shape, options.valueLimit()));
-    }
-    int cols = shape[1];
-    StringBuilder sb = new StringBuilder(escape(prefix + "["));
-    for (int r = 0; r < shape[0]; r++) {
-      double[] row = Arrays.copyOfRange(data, r * cols, (r + 1) * cols);
-      if (r > 0) {
-        sb.append("<BR/>").append(escape(" ".repeat(prefix.length() + 1)));
-      }
-      sb.append(escape(Format.values(row, new int[] {cols}, cols) + (r == shape[0] - 1 ? "]" : ",")));
+    List<String> lines = valueLines(prefix, data, shape, options.valueLimit());
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < lines.size(); i++) {
+      sb.append(i > 0 ? "<BR/>" : "").append(escape(lines.get(i)));
     }
     return sb.toString();
+  }
+
+  /**
+   * The lines a graph prints for {@code prefix} and the values (unescaped): a small matrix one row per
+   * line, a column on one line ({@code [10×1] [0.1, 0.2, …]}), anything else on one line through
+   * {@link Format#values} with {@code limit}. Public so that a page that rewrites the numbers of a
+   * drawn graph in place writes the same lines as the graph was laid out with.
+   */
+  public static List<String> valueLines(String prefix, double[] data, int[] shape, int limit) {
+    if (shape.length == 2 && shape[1] == 1 && shape[0] > 1) {
+      // A column, one number per line, would be as tall as it is long: one line, shape first.
+      return List.of(prefix + "[" + shape[0] + "\u00d71] " + Format.values(data, new int[] {shape[0]}, limit));
+    }
+    if (shape.length != 2 || data.length > limit || shape[0] < 2) {
+      return List.of(prefix + Format.values(data, shape, limit));
+    }
+    int cols = shape[1];
+    List<String> lines = new ArrayList<>(shape[0]);
+    for (int r = 0; r < shape[0]; r++) {
+      double[] row = Arrays.copyOfRange(data, r * cols, (r + 1) * cols);
+      lines.add((r == 0 ? prefix + "[" : " ".repeat(prefix.length() + 1))
+          + Format.values(row, new int[] {cols}, cols) + (r == shape[0] - 1 ? "]" : ","));
+    }
+    return lines;
   }
 
   private static String shapeText(int[] shape) {

@@ -52,6 +52,16 @@ public final class Expressions {
     return bound;
   }
 
+  /**
+   * The pairs of {@code text} as the command line reads {@code --at} ({@code x=2,W=[[1,2],[3,4]]}, see
+   * {@link Values}), for callers outside the command line (the playground) that read the same syntax.
+   *
+   * @throws IllegalArgumentException for a malformed pair, naming it and the character at fault
+   */
+  public static Map<String, Tensor> values(String text, String option) {
+    return Values.parse(List.of(text), option);
+  }
+
   /** {@link #leaves} for plain numbers: each value a scalar. */
   public static Map<String, Tensor> scalars(Expression e, Map<String, Double> values, String option) {
     Map<String, Tensor> tensors = new LinkedHashMap<>();

@@ -31,8 +31,15 @@ public final class GradJson {
    * @throws IllegalArgumentException for a bad expression (with the caret picture) or missing values
    */
   public static String evaluate(String expression, Map<String, Double> at, String option) throws IOException {
+    Map<String, Tensor> values = new LinkedHashMap<>();
+    at.forEach((name, v) -> values.put(name, Tensor.scalar(v)));
+    return evaluateTensors(expression, values, option);
+  }
+
+  /** {@link #evaluate} where each value may be a tensor ({@code --at W=[[1,2],[3,4]]}). */
+  public static String evaluateTensors(String expression, Map<String, Tensor> at, String option) throws IOException {
     Expression e = Expressions.parse(expression);
-    Map<String, Tensor> inputs = Expressions.scalars(e, at, option);
+    Map<String, Tensor> inputs = Expressions.leaves(e, at, option);
     Tensor out = e.build(inputs);
     boolean differentiable = out.needsGrad();
     if (differentiable) {
@@ -126,8 +133,11 @@ public final class GradJson {
     return mapper.writeValueAsString(root);
   }
 
-  /** A number for a scalar, nested arrays (row by row) for a tensor; fit's params.json writes tensors so too. */
-  static JsonNode jsonValue(ObjectMapper mapper, Tensor t) {
+  /**
+   * A number for a scalar, nested arrays (row by row) for a tensor: how grad --json writes a value,
+   * and how fit's params.json and the playground's answers write tensors too.
+   */
+  public static JsonNode jsonValue(ObjectMapper mapper, Tensor t) {
     if (t.rank() == 0) {
       return mapper.getNodeFactory().numberNode(t.item());
     }

@@ -1,5 +1,6 @@
 package io.github.chainrule.app.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.chainrule.app.cli.Expressions;
@@ -31,7 +32,7 @@ import java.util.Set;
  */
 final class Explorer {
   static final Set<String> GRAD_FIELDS = Set.of("expression", "at");
-  static final Set<String> FIELDS = Set.of("expression", "at", "output", "layout", "node");
+  static final Set<String> FIELDS = Set.of("expression", "at", "output", "layout", "node", "element");
 
   private final Limits limits;
   private final GraphSvg layouts = new GraphSvg();
@@ -40,14 +41,23 @@ final class Explorer {
     this.limits = limits;
   }
 
+  /** How many graphs this explorer has laid out (for tests: a value-only move lays out none). */
+  long layoutsRendered() {
+    return layouts.renders();
+  }
+
   /** {@code POST /api/grad}: exactly what {@code chainrule grad --json} prints. */
   String grad(byte[] body) throws IOException {
     ObjectNode req = Requests.object(body, "grad", GRAD_FIELDS);
     String expression = Requests.string(req, "grad", "expression", limits.expressionChars());
-    Map<String, Double> at = Requests.values(req, "grad", "at", limits.variables());
+    Map<String, Tensor> at = Requests.tensors(req, "grad", "at", limits.variables(), limits.elements());
     Expression e = parse(expression);
-    checkSize(e, at);
-    return GradJson.evaluate(expression, at, "at");
+    checkSize(e);
+    try {
+      return GradJson.evaluateTensors(expression, at, "at");
+    } catch (IllegalArgumentException ex) {
+      throw ApiError.badRequest(ex.getMessage());
+    }
   }
 
   /** An expression built at a point, back-propagated from the chosen output node. */
@@ -56,17 +66,23 @@ final class Explorer {
 
   private Built build(ObjectNode req, String route) {
     String expression = Requests.string(req, route, "expression", limits.expressionChars());
-    Map<String, Double> at = Requests.values(req, route, "at", limits.variables());
+    Map<String, Tensor> at = Requests.tensors(req, route, "at", limits.variables(), limits.elements());
     Expression e = parse(expression);
-    checkSize(e, at);
+    checkSize(e);
     // The page keeps its sliders while the expression is edited: values of variables the new text
     // no longer uses are ignored, and a new variable starts at 1 (grad, like the command line, is strict).
-    Map<String, Double> point = new LinkedHashMap<>();
+    Map<String, Tensor> point = new LinkedHashMap<>();
     for (String v : e.variables()) {
-      point.put(v, at.getOrDefault(v, 1.0));
+      point.put(v, at.getOrDefault(v, Tensor.scalar(1.0)));
     }
     Map<String, Tensor> inputs = bind(e, point);
-    Tensor root = e.build(inputs);
+    Tensor root;
+    try {
+      root = e.build(inputs);
+    } catch (IllegalArgumentException ex) {
+      // Shapes that do not fit (W @ x with the wrong x): the op's own message names them.
+      throw ApiError.badRequest(route + ": " + ex.getMessage());
+    }
     TensorGraph full = TensorGraph.of(root);
     if (full.size() > limits.graphNodes()) {
       throw ApiError.tooLarge(route + ": the expression's graph has " + full.size() + " nodes; the playground "
@@ -92,16 +108,16 @@ final class Explorer {
     }
   }
 
-  private static Map<String, Tensor> bind(Expression e, Map<String, Double> at) {
+  private static Map<String, Tensor> bind(Expression e, Map<String, Tensor> at) {
     try {
-      return Expressions.scalars(e, at, "at");
+      return Expressions.leaves(e, at, "at");
     } catch (IllegalArgumentException ex) {
       throw ApiError.badRequest(ex.getMessage());
     }
   }
 
   /** The parser caps length and depth; the variables are capped here before anything is built. */
-  private void checkSize(Expression e, Map<String, Double> at) {
+  private void checkSize(Expression e) {
     if (e.variables().size() > limits.variables()) {
       throw ApiError.tooLarge("the expression has " + e.variables().size() + " variables; the limit is "
           + limits.variables());
@@ -115,40 +131,39 @@ final class Explorer {
     ObjectNode out = Requests.JSON.createObjectNode();
     out.put("expression", b.expression().source());
     ObjectNode at = out.putObject("at");
-    b.inputs().forEach((name, t) -> at.put(name, t.item()));
+    ObjectNode shapes = out.putObject("shapes");
+    b.inputs().forEach((name, t) -> {
+      at.set(name, value(t));
+      shapes.set(name, shape(t));
+    });
     out.put("output", b.outputId());
     out.put("outputName", b.output().label());
     out.put("value", b.output().item());
     ObjectNode gradient = out.putObject("gradient");
-    b.inputs().forEach((name, t) -> {
-      if (t.hasGrad() && b.graph().contains(t)) {
-        gradient.put(name, t.grad().item());
-      } else {
-        gradient.put(name, 0.0);
-      }
-    });
+    b.inputs().forEach((name, t) -> gradient.set(name,
+        value(t.hasGrad() && b.graph().contains(t) ? t.grad() : Tensor.zeros(t.shapeRef()))));
     ArrayNode choices = out.putArray("outputs");
     for (Tensor t : b.full().nodes()) {
       if (t.size() == 1) {
         choices.addObject().put("id", b.full().id(t)).put("name", t.label());
       }
     }
-    int limit = DotOptions.defaults().valueLimit();
-    boolean matrices = false;
     ArrayNode nodes = out.putArray("nodes");
     for (Tensor t : b.graph().nodes()) {
-      matrices |= t.rank() >= 2;
       ObjectNode n = nodes.addObject();
       n.put("id", b.full().id(t));
       n.put("dot", "n" + b.graph().id(t));
       n.put("name", t.label());
       n.put("op", GradJson.opOf(t));
       n.put("role", b.graph().role(t).word());
-      n.put("value", t.item());
-      n.put("valueText", "value " + Format.values(t.data(), t.shapeRef(), limit));
+      n.set("shape", shape(t));
+      n.set("value", value(t));
+      n.put("valueText", "value " + Format.values(t.data(), t.shapeRef(), LIMIT));
+      n.set("valueLines", lines("value ", t.data(), t.shapeRef()));
       if (t.hasGrad()) {
-        n.put("gradient", t.grad().item());
-        n.put("gradientText", "grad " + Format.values(t.grad().data(), t.shapeRef(), limit));
+        n.set("gradient", value(t.grad()));
+        n.put("gradientText", "grad " + Format.values(t.grad().data(), t.shapeRef(), LIMIT));
+        n.set("gradientLines", lines("grad ", t.grad().data(), t.shapeRef()));
       } else {
         n.putNull("gradient");
       }
@@ -162,22 +177,23 @@ final class Explorer {
         ObjectNode edge = edges.addObject().put("from", "n" + u).put("to", "n" + v).put("index", j);
         Tensor c = contributions.get(t, j);
         if (c != null) {
-          edge.put("contribution", c.item());
-          edge.put("text", Format.values(c.data(), c.shapeRef(), limit));
+          edge.set("contribution", value(c));
+          edge.put("text", Format.values(c.data(), c.shapeRef(), LIMIT));
+          edge.set("lines", lines("", c.data(), c.shapeRef()));
         }
       }
     }
-    // The layout depends on the structure, not the values: same expression and output, same picture.
-    // Matrices print one row per line, so their text cannot be swapped in place: lay them out again.
+    // The layout depends on the structure, not the values: same expression, output and shapes, same
+    // picture. A tensor prints as many lines (DotExporter.valueLines) whatever its values, so the page
+    // rewrites matrices line by line too, and a value-only move never lays the graph out again.
     StringBuilder key = new StringBuilder(b.expression().source()).append('#').append(b.outputId());
     b.inputs().forEach((name, t) -> key.append('#').append(Arrays.toString(t.shapeRef())));
-    // The DOT text is only written when the page needs a layout (or for matrices, whose key it is).
-    String dot = matrices ? DotExporter.toDot(b.output(), dotOptions()) : null;
-    String layoutKey = matrices ? key + "#" + dot.hashCode() : key.toString();
+    String layoutKey = key.toString();
     out.put("layout", Integer.toHexString(layoutKey.hashCode()) + "-" + layoutKey.length());
     if (!out.get("layout").asText().equals(req.path("layout").asText(""))) {
       try {
-        out.put("svg", layouts.layout(layoutKey, dot != null ? dot : DotExporter.toDot(b.output(), dotOptions())));
+        // The DOT text is only written when the page needs a layout.
+        out.put("svg", layouts.layout(layoutKey, () -> DotExporter.toDot(b.output(), dotOptions())));
       } catch (ApiError e) {
         out.put("svgError", e.getMessage());
       }
@@ -185,12 +201,83 @@ final class Explorer {
     return out;
   }
 
+  /** How graphs print values (DotOptions' default limit: above it, a summary). */
+  private static final int LIMIT = DotOptions.defaults().valueLimit();
+
+  /** The lines the graph shows for these values, as DotExporter writes them. */
+  private static ArrayNode lines(String prefix, double[] data, int[] shape) {
+    ArrayNode a = Requests.JSON.createArrayNode();
+    DotExporter.valueLines(prefix, data, shape, LIMIT).forEach(a::add);
+    return a;
+  }
+
+  /** A number for a scalar, nested lists for a tensor, as {@code grad --json} writes them; NaN and infinities as null. */
+  private static JsonNode value(Tensor t) {
+    for (double v : t.data()) {
+      if (!Double.isFinite(v)) {
+        return finite(t);
+      }
+    }
+    return GradJson.jsonValue(Requests.JSON, t);
+  }
+
+  private static JsonNode finite(Tensor t) {
+    if (t.rank() == 0) {
+      return Requests.JSON.getNodeFactory().nullNode();
+    }
+    // JSON has no NaN: write the nested lists with nulls where a value is not finite.
+    JsonNode nested = GradJson.jsonValue(Requests.JSON, Tensor.zeros(t.shapeRef()));
+    int[] next = {0};
+    nullify(nested, t.data(), next);
+    return nested;
+  }
+
+  private static void nullify(JsonNode node, double[] data, int[] next) {
+    ArrayNode a = (ArrayNode) node;
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i).isArray()) {
+        nullify(a.get(i), data, next);
+      } else {
+        double v = data[next[0]++];
+        if (Double.isFinite(v)) {
+          a.set(i, Requests.JSON.getNodeFactory().numberNode(v));
+        } else {
+          a.setNull(i);
+        }
+      }
+    }
+  }
+
+  private static ArrayNode shape(Tensor t) {
+    ArrayNode a = Requests.JSON.createArrayNode();
+    for (int d : t.shapeRef()) {
+      a.add(d);
+    }
+    return a;
+  }
+
+  private static ArrayNode numbers(double[] v) {
+    ArrayNode a = Requests.JSON.createArrayNode();
+    for (double x : v) {
+      if (Double.isFinite(x)) {
+        a.add(x);
+      } else {
+        a.addNull();
+      }
+    }
+    return a;
+  }
+
   private static DotOptions dotOptions() {
     // As chainrule grad draws it: a '.' in "0.5*x" must not start a cluster.
     return DotOptions.defaults().withEdgeLabels(true).withClusters(false);
   }
 
-  /** {@code POST /api/explain}: the clicked node's chain rule and its numerical check. */
+  /**
+   * {@code POST /api/explain}: the clicked node's chain rule and its numerical check. For a tensor
+   * node, {@code "element"} (flat, row-major) picks the element Explain nudges; by default it is the
+   * one with the largest gradient. Explain lists paths only where every node on them holds one value.
+   */
   ObjectNode explain(byte[] body) {
     ObjectNode req = Requests.object(body, "explain", FIELDS);
     Built b = build(req, "explain");
@@ -199,28 +286,38 @@ final class Explorer {
     ObjectNode out = Requests.JSON.createObjectNode();
     out.put("node", id);
     out.put("name", node.label());
+    out.set("shape", shape(node));
     if (!b.graph().contains(node) || !node.needsGrad()) {
       out.put("explanation", node.label() + " is " + (node.needsGrad() ? "not an input of the output "
           + b.output().label() : "a constant: nothing depends on it having a gradient") + ".");
       return out;
     }
-    Explanation x = Explain.explain(node, b.output());
+    Explain options = Explain.options();
+    if (req.hasNonNull("element")) {
+      options.element(Requests.optionalInt(req, "explain", "element", 0, 0, node.size() - 1));
+    }
+    Explanation x = options.of(node, b.output());
     out.put("explanation", x.toString());
-    out.put("gradient", x.gradient()[0]);
+    out.set("gradient", numbers(x.gradient()));
     ArrayNode cs = out.putArray("contributions");
     for (Explanation.Contribution c : x.contributions()) {
-      cs.addObject().put("consumer", c.consumer()).put("op", c.op()).put("upstream", c.upstream()[0])
-          .put("localDerivative", c.localDerivative()).put("contribution", c.contribution()[0]);
+      ObjectNode o = cs.addObject().put("consumer", c.consumer()).put("op", c.op());
+      o.set("upstream", numbers(c.upstream()));
+      // A local derivative is one number only between one-element nodes (NaN otherwise: null here).
+      o.set("localDerivative", numbers(new double[] {c.localDerivative()}).get(0));
+      o.set("contribution", numbers(c.contribution()));
     }
     ArrayNode nudges = out.putArray("nudges");
     for (Explanation.Nudge n : x.nudges()) {
-      nudges.addObject().put("epsilon", n.epsilon()).put("predicted", n.predicted()).put("actual", n.actual());
+      nudges.addObject().put("element", n.element()).put("epsilon", n.epsilon()).put("predicted", n.predicted())
+          .put("actual", n.actual());
     }
     NodeCheck.Result check = NodeCheck.check(b.output());
     ObjectNode nc = out.putObject("check");
     NodeCheck.NodeResult r = check.byNode().get(node);
     if (r != null) {
-      nc.put("status", r.status().name()).put("maxAbsError", r.maxAbsError()).put("maxRelError", r.maxRelError());
+      nc.put("status", r.status().name()).put("checked", r.checked()).put("maxAbsError", r.maxAbsError())
+          .put("maxRelError", r.maxRelError());
     }
     ArrayNode entries = nc.putArray("entries");
     for (NodeCheck.Entry e : check.entries()) {
@@ -239,18 +336,19 @@ final class Explorer {
 
   /**
    * {@code POST /api/steps}: the forward pass node by node, then the backward pass in the engine's
-   * own order: what the engine reports through {@code onEdge}, with each receiver's running sum.
+   * own order: what the engine reports through {@code onEdge}, with each receiver's running sum. A
+   * tensor contribution is sent whole (as the engine sends it) and summed element by element.
    */
   ObjectNode steps(byte[] body) {
     ObjectNode req = Requests.object(body, "steps", FIELDS);
     Built b = build(req, "steps");
-    int limit = DotOptions.defaults().valueLimit();
     TensorGraph g = b.graph();
     ObjectNode out = Requests.JSON.createObjectNode();
     ArrayNode forward = out.putArray("forward");
     for (Tensor t : g.nodes()) {
       ObjectNode s = forward.addObject().put("node", "n" + g.id(t)).put("name", t.label())
-          .put("valueText", "value " + Format.values(t.data(), t.shapeRef(), limit));
+          .put("valueText", "value " + Format.values(t.data(), t.shapeRef(), LIMIT));
+      s.set("valueLines", lines("value ", t.data(), t.shapeRef()));
       ArrayNode from = s.putArray("inputs");
       for (int j = 0; j < g.inputCount(g.id(t)); j++) {
         from.add("n" + g.inputId(g.id(t), j));
@@ -281,17 +379,21 @@ final class Explorer {
         sum[k] += c.data()[k];
       }
       int n = received.merge(in, 1, Integer::sum);
-      ((ArrayNode) stepOf.get(consumer).get("sends")).addObject()
-          .put("from", "n" + g.id(consumer)).put("to", "n" + g.id(in)).put("toName", in.label()).put("index", j)
-          .put("contribution", c.item())
-          .put("text", Format.values(c.data(), c.shapeRef(), limit))
-          .put("received", n)
-          .put("sumText", "grad " + Format.values(sum, in.shapeRef(), limit))
-          .put("sum", sum[0]);
+      ObjectNode send = ((ArrayNode) stepOf.get(consumer).get("sends")).addObject()
+          .put("from", "n" + g.id(consumer)).put("to", "n" + g.id(in)).put("toName", in.label()).put("index", j);
+      send.set("contribution", value(c));
+      send.put("text", Format.values(c.data(), c.shapeRef(), LIMIT));
+      send.set("lines", lines("", c.data(), c.shapeRef()));
+      send.put("received", n);
+      send.put("sumText", "grad " + Format.values(sum, in.shapeRef(), LIMIT));
+      send.set("sumLines", lines("grad ", sum, in.shapeRef()));
+      send.set("sum", value(Tensor.of(sum.clone(), in.shapeRef())));
     }).run();
     for (Tensor t : order) {
-      stepOf.get(t).put("gradientText", "grad " + Format.values(t.grad().data(), t.shapeRef(), limit))
-          .put("gradient", t.grad().item());
+      ObjectNode s = stepOf.get(t);
+      s.put("gradientText", "grad " + Format.values(t.grad().data(), t.shapeRef(), LIMIT));
+      s.set("gradientLines", lines("grad ", t.grad().data(), t.shapeRef()));
+      s.set("gradient", value(t.grad()));
     }
     return out;
   }

@@ -5,6 +5,7 @@ import io.github.chainrule.viz.render.GraphvizException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * DOT to SVG for the playground, laid out once per graph structure: the explorer asks again on every
@@ -21,15 +22,23 @@ final class GraphSvg {
     }
   };
 
-  /** The SVG of {@code dot}, computed once per {@code layoutKey}. */
-  String layout(String layoutKey, String dot) {
+  /** Layouts computed (cache misses): a value-only move must not add one. */
+  private final java.util.concurrent.atomic.AtomicLong renders = new java.util.concurrent.atomic.AtomicLong();
+
+  long renders() {
+    return renders.get();
+  }
+
+  /** The SVG of the DOT text {@code dot} supplies, computed (and the DOT written) once per {@code layoutKey}. */
+  String layout(String layoutKey, Supplier<String> dot) {
     synchronized (byKey) {
       String cached = byKey.get(layoutKey);
       if (cached != null) {
         return cached;
       }
     }
-    String svg = render(dot);
+    renders.incrementAndGet();
+    String svg = render(dot.get());
     synchronized (byKey) {
       byKey.put(layoutKey, svg);
     }

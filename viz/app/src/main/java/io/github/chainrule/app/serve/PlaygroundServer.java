@@ -49,6 +49,10 @@ public final class PlaygroundServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService workers;
   private final Explorer explorer;
+
+  Explorer explorer() {
+    return explorer;
+  }
   private final Sessions sessions;
   private final AtomicInteger streams = new AtomicInteger();
   private final Limits limits;

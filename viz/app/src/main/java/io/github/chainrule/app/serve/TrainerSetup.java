@@ -40,15 +40,15 @@ record TrainerSetup(List<Integer> hidden, String activation, String output, Stri
   static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "leakyrelu", "identity");
 
   /**
-   * The gallery's demos as trainer setups. relu-sum's demo trains only the output weights of 1024
-   * fixed random ReLUs; here every layer of a 1-32-1 network trains (32 is the width limit).
+   * The gallery's demos as trainer setups. relu-sum is the demo's 1-1024-1 ReLU sum with every layer
+   * trained; the trainer runs full batch with Adam where the demo takes one point per SGD step.
    */
   static final Map<String, TrainerSetup> PRESETS = presets();
 
   private static Map<String, TrainerSetup> presets() {
     Map<String, TrainerSetup> p = new LinkedHashMap<>();
     p.put("relu-parabola", new TrainerSetup(List.of(5), "relu", "identity", "parabola", "mse", "adam", 0.05, 0, "seed", 0));
-    p.put("relu-sum", new TrainerSetup(List.of(32), "relu", "identity", "wiggle", "mse", "adam", 0.01, 0, "seed", 2024));
+    p.put("relu-sum", new TrainerSetup(List.of(1024), "relu", "identity", "wiggle", "mse", "adam", 0.01, 0, "seed", 2024));
     p.put("node-gradients", new TrainerSetup(List.of(2), "sigmoid", "sigmoid", "heaton-row", "half-sse", "sgd", 0.7, 0.3,
         "heaton", 0));
     p.put("symmetry", new TrainerSetup(List.of(2), "sigmoid", "sigmoid", "xor", "half-sse", "sgd", 0.7, 0.3,

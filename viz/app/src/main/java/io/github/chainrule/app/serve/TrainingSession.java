@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.chainrule.autodiff.Backward;
 import io.github.chainrule.autodiff.Tensor;
+import io.github.chainrule.autodiff.inspect.GradientHealth;
 import io.github.chainrule.nn.data.Dataset;
 import io.github.chainrule.nn.io.Safetensors;
 import io.github.chainrule.nn.layers.Activation;
@@ -44,6 +45,8 @@ final class TrainingSession {
   private static final int GRID = 24;
   private static final int TRACKED = 12;
   private static final int RECORDED = 600;
+  /** Most hidden units whose weighted piece a frame carries (the one-input view; every kink is sent). */
+  static final int PIECES = 32;
 
   final String id;
   private final TrainerSetup setup;
@@ -68,6 +71,11 @@ final class TrainingSession {
   private final Series history = new Series(RECORDED);
   private final Series trajectory = new Series(RECORDED);
   private final Series health = new Series(RECORDED);
+  /** GradientHealth's defaults: a layer below 1e-3 of the largest norm vanishes; growth beyond ×2 per layer is flagged. */
+  private static final double VANISHING_RATIO = 1e-3;
+  private static final double GROWTH_LIMIT = 2.0;
+  /** The health of the last step's gradients, null before the first step. */
+  private GradientHealth lastHealth;
   private ScheduledFuture<?> ticking;
 
   private final Object frames = new Object();
@@ -83,6 +91,7 @@ final class TrainingSession {
     this.limits = limits;
     this.trainers = trainers;
     this.data = DataSets.named(setup.data(), csv, limits);
+    checkSize(setup, data, limits);
     this.loss = setup.lossFunction();
     this.speed = Math.min(200, limits.stepsPerSecond());
     synchronized (this) {
@@ -91,6 +100,32 @@ final class TrainingSession {
   }
 
   // ---------------------------------------------------------------- building and initialising
+
+  /**
+   * Width alone does not bound a session: the weights grow with the product of neighbouring widths,
+   * and a full-batch step holds rows × units activations several times over (forward, backward).
+   */
+  private static void checkSize(TrainerSetup setup, DataSets.Split data, Limits limits) {
+    long parameters = 0;
+    long units = 0;
+    int in = data.inputs();
+    for (int width : setup.hidden()) {
+      parameters += (long) (in + 1) * width;
+      units += width;
+      in = width;
+    }
+    parameters += (long) (in + 1) * data.outputs();
+    if (parameters > limits.parameters()) {
+      throw ApiError.tooLarge("sessions: a network of hidden widths " + setup.hidden() + " has " + parameters
+          + " weights and biases; the playground trains at most " + limits.parameters());
+    }
+    long rows = data.train().inputs().shapeRef()[0];
+    if (rows * units > limits.activations()) {
+      throw ApiError.tooLarge("sessions: " + rows + " training rows through " + units + " hidden units make "
+          + rows * units + " activations a step; the playground allows at most " + limits.activations()
+          + " (fewer rows or narrower layers)");
+    }
+  }
 
   private void reset() {
     int[] sizes = new int[setup.hidden().size() + 2];
@@ -122,6 +157,7 @@ final class TrainingSession {
     history.clear();
     trajectory.clear();
     health.clear();
+    lastHealth = null;
     history.add(0, lastLoss, lastTest);
     trajectory.add(trackedRow());
     publish();
@@ -210,10 +246,17 @@ final class TrainingSession {
         }
       }
     }
-    double[] norms = new double[linears.size() + 1];
+    // The library's reading of the gradients: per layer (hidden.weight and hidden.bias form layer
+    // hidden), the L2 norm, vanishing against the largest, and growth with depth.
+    Map<String, double[]> grads = new LinkedHashMap<>();
+    for (Parameter p : model.parameters()) {
+      grads.put(p.name(), p.grad().data());
+    }
+    lastHealth = GradientHealth.ofNamed(grads, VANISHING_RATIO, GROWTH_LIMIT);
+    double[] norms = new double[lastHealth.layers().size() + 1];
     norms[0] = step + 1;
-    for (int k = 0; k < linears.size(); k++) {
-      norms[k + 1] = Math.sqrt(squares(linears.get(k).weight().grad().data()) + squares(linears.get(k).bias().grad().data()));
+    for (int k = 0; k < lastHealth.layers().size(); k++) {
+      norms[k + 1] = lastHealth.layers().get(k).norm();
     }
     optimizer.step();
     step++;
@@ -235,14 +278,6 @@ final class TrainingSession {
       }
     }
     return "";
-  }
-
-  private static double squares(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x * x;
-    }
-    return s;
   }
 
   private void stop(String why) {
@@ -501,20 +536,19 @@ final class TrainingSession {
         dead.add(count);
       }
     }
-    double largest = 0;
-    double[] last = health.size() == 0 ? null : health.row(health.size() - 1);
-    for (int k = 0; last != null && k < linears.size(); k++) {
-      largest = Math.max(largest, last[k + 1]);
+    // Vanishing per layer and growth with depth are GradientHealth's verdicts; dead units are not a
+    // gradient norm (a unit whose activation is 0 on every row), so they are counted above.
+    ArrayNode flags = hl.putArray("flags");
+    if (lastHealth == null) {
+      linears.forEach(l -> verdicts.add("no gradient yet"));
+      return;
     }
-    for (int k = 0; k < linears.size(); k++) {
-      String v = "no gradient yet";
-      if (last != null) {
-        double norm = last[k + 1];
-        v = norm > 1e3 ? "exploding (|grad| " + number(norm) + ")"
-            : largest > 0 && norm < 1e-4 * largest ? "vanishing (|grad| " + number(norm) + ", 1e-4 of the largest)"
-            : "healthy (|grad| " + number(norm) + ")";
-      }
-      verdicts.add(v);
+    lastHealth.flags().forEach(flags::add);
+    putNumber(hl, "growthPerLayer", lastHealth.growthPerLayer());
+    for (GradientHealth.Layer l : lastHealth.layers()) {
+      verdicts.add(l.vanishing()
+          ? "vanishing (|grad| " + number(l.norm()) + ", " + number(l.relative()) + " of the largest)"
+          : "|grad| " + number(l.norm()) + (l.relative() == 1 ? ", the largest" : ", " + number(l.relative()) + " of the largest"));
     }
   }
 
@@ -551,13 +585,34 @@ final class TrainingSession {
       ArrayNode pieces = v.putArray("pieces");
       ArrayNode kinks = v.putArray("kinks");
       int units = first.out();
+      // Every kink, but the pieces of the PIECES largest units only (largest |piece| on the grid):
+      // 1024 pieces of 120 points would be 2.4 MB a frame, and a chart of 1024 curves shows none.
+      double[] size = new double[units];
       for (int u = 0; u < units; u++) {
         double w = second.weight().data()[u];
-        double[] piece = new double[n];
         for (int i = 0; i < n; i++) {
-          piece[i] = w * hidden.data()[i * units + u];
+          size[u] = Math.max(size[u], Math.abs(w * hidden.data()[i * units + u]));
         }
-        numbers(pieces.addArray(), piece);
+      }
+      Integer[] order = new Integer[units];
+      Arrays.setAll(order, u -> u);
+      Arrays.sort(order, (p, q) -> Double.compare(size[q], size[p]));
+      boolean[] drawn = new boolean[units];
+      for (int r = 0; r < Math.min(PIECES, units); r++) {
+        drawn[order[r]] = true;
+      }
+      ArrayNode pieceUnits = v.putArray("pieceUnits");
+      v.put("units", units);
+      for (int u = 0; u < units; u++) {
+        if (drawn[u]) {
+          double w = second.weight().data()[u];
+          double[] piece = new double[n];
+          for (int i = 0; i < n; i++) {
+            piece[i] = w * hidden.data()[i * units + u];
+          }
+          numbers(pieces.addArray(), piece);
+          pieceUnits.add(u);
+        }
         double a = first.weight().data()[u];
         double b = first.bias().data()[u];
         boolean kinked = setup.activation().equals("relu") || setup.activation().equals("leakyrelu");

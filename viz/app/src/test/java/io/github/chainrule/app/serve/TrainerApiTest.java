@@ -100,7 +100,15 @@ class TrainerApiTest extends ServerTest {
   @Test
   void setupsOutsideTheLimitsAreRefusedByName() throws Exception {
     assertEquals(400, http.post("/api/sessions", "{\"hidden\": [4, 4, 4, 4, 4]}").status());
-    assertTrue(http.post("/api/sessions", "{\"hidden\": [33]}").body().contains("in 1..32"));
+    int width = Limits.defaults().width();
+    assertTrue(http.post("/api/sessions", "{\"hidden\": [" + (width + 1) + "]}").body().contains("in 1.." + width));
+    Http.Answer wide = http.post("/api/sessions", "{\"hidden\": [" + width + ", " + width + "]}");
+    assertEquals(413, wide.status(), wide.body());
+    assertTrue(wide.body().contains("the playground trains at most " + Limits.defaults().parameters()), wide.body());
+    Http.Answer rows = http.post("/api/sessions", "{\"data\": \"csv\", \"hidden\": [" + width + "], \"csv\": \"a,b\\n"
+        + "1,2\\n".repeat(2000) + "\"}");
+    assertEquals(413, rows.status(), rows.body());
+    assertTrue(rows.body().contains(" training rows through " + width + " hidden units"), rows.body());
     assertTrue(http.post("/api/sessions", "{\"demo\": \"nope\"}").body().contains("the demos are relu-parabola"));
     assertTrue(http.post("/api/sessions", "{\"lr\": 1e9}").body().contains("must be in (0, 10]"));
     assertTrue(http.post("/api/sessions", "{\"data\": \"csv\", \"csv\": \"a,b\\n" + "1,2\\n".repeat(5001) + "\"}").body()
@@ -128,5 +136,64 @@ class TrainerApiTest extends ServerTest {
       assertEquals(0, small.sessions().size());
       assertEquals(200, h.post("/api/sessions", "{}").status(), "room again once the idle ones are gone");
     }
+  }
+
+  @Test
+  void gradientHealthIsTheLibrarysReadingOfTheFramesGradients() throws Exception {
+    JsonNode s = create("{\"hidden\": [3, 4], \"data\": \"circles\"}");
+    JsonNode f = steps(s.get("id").asText(), 3);
+    // The frame carries each layer's gradients: GradientHealth on them must give the recorded norms.
+    java.util.Map<String, double[]> grads = new java.util.LinkedHashMap<>();
+    for (JsonNode l : f.get("layers")) {
+      grads.put(l.get("name").asText() + ".weight", flat(l.get("grad")));
+      grads.put(l.get("name").asText() + ".bias", flat(l.get("biasGrad")));
+    }
+    io.github.chainrule.autodiff.inspect.GradientHealth h =
+        io.github.chainrule.autodiff.inspect.GradientHealth.ofNamed(grads, 1e-3, 2.0);
+    JsonNode norms = f.get("health").get("norms");
+    assertEquals(h.layers().size(), norms.size());
+    for (int k = 0; k < norms.size(); k++) {
+      assertEquals(h.layers().get(k).norm(), norms.get(k).get(norms.get(k).size() - 1).asDouble(), 0);
+    }
+    assertEquals(JSON.valueToTree(h.flags()), f.get("health").get("flags"));
+  }
+
+  private static double[] flat(JsonNode nested) {
+    java.util.List<Double> out = new java.util.ArrayList<>();
+    nested.forEach(r -> {
+      if (r.isArray()) {
+        r.forEach(v -> out.add(v.asDouble()));
+      } else {
+        out.add(r.asDouble());
+      }
+    });
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  @Test
+  void aDeepSigmoidStackIsFlaggedAsVanishingWithDepth() throws Exception {
+    // sigmoid' <= 1/4: each layer further from the output gets a fraction of the gradient.
+    JsonNode f = steps(create("{\"hidden\": [8, 8, 8, 8], \"activation\": \"sigmoid\", \"optimizer\": \"sgd\"}")
+        .get("id").asText(), 1);
+    String flags = f.get("health").get("flags").toString();
+    assertTrue(flags.contains("vanishing with depth"), flags);
+    assertTrue(f.get("health").get("growthPerLayer").asDouble() < 0.5, f.get("health").toString());
+  }
+
+  @Test
+  void reluSumTrainsTheGalleryDemosWidthAndSendsABoundedFrame() throws Exception {
+    java.lang.reflect.Field width = Class.forName("io.github.chainrule.app.gallery.ReluSum").getDeclaredField("WIDTH");
+    width.setAccessible(true);
+    int units = width.getInt(null);
+    JsonNode s = create("{\"demo\": \"relu-sum\"}");
+    JsonNode f = steps(s.get("id").asText(), 2);
+    assertEquals("1-" + units + "-1", f.get("sizes").asText());
+    JsonNode v = f.get("view1d");
+    assertEquals(units, v.get("kinks").size());
+    assertEquals(TrainingSession.PIECES, v.get("pieces").size());
+    assertEquals(TrainingSession.PIECES, v.get("pieceUnits").size());
+    int bytes = f.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    System.out.println("relu-sum frame: " + bytes + " bytes");
+    assertTrue(bytes < 512 * 1024, bytes + " bytes");
   }
 }

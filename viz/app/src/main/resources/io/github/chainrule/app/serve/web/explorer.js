@@ -1,8 +1,13 @@
 // The explorer: an expression, a slider per variable, and its graph with every node's value and
 // gradient. The state below is everything the page shows; every view is drawn from it.
-import {parsePoint, formatPoint, writeUrl, post, full} from './state.js';
+import {formatPoint, writeUrl, post, full} from './state.js';
 
-const state = {expression: 'x*y + sin(x)', at: {}, ranges: {}, output: null, node: null};
+// at: each variable's value, a number or nested lists (a tensor); until the first answer, the
+// address's at= text itself, which the server reads with the command line's reader.
+const state = {expression: 'x*y + sin(x)', at: {}, ranges: {}, output: null, node: null, element: null};
+/** A tensor with at most this many elements gets a slider and a number box per element; a larger one one text box. */
+export const ELEMENT_EDITORS = 16;
+let addressError = null;   // the address's at= could not be read: said once the page has recovered
 let layoutKey = null;      // the layout the graph shows; the server sends a new one only when it changes
 let latest = null;         // the last good answer of /api/explore
 let svgIndex = null;       // dot id → the SVG text elements to rewrite
@@ -13,7 +18,7 @@ const $ = id => document.getElementById(id);
 
 export function startExplorer(params) {
   if (params.expr) state.expression = params.expr;
-  state.at = parsePoint(params.at);
+  state.at = params.at ? params.at : {};
   if (params.out !== undefined && params.out !== '') state.output = Number(params.out);
   if (params.node !== undefined && params.node !== '') state.node = Number(params.node);
   $('expression').value = state.expression;
@@ -55,9 +60,16 @@ async function refresh() {
     draw();
     saveUrl();
     if (state.node !== null) explain(state.node);
+    if (addressError) { $('error').textContent = addressError; $('error').hidden = false; addressError = null; }
   } catch (e) {
     $('error').textContent = e.message;
     $('error').hidden = false;
+    if (typeof state.at === 'string') {
+      // The address's values did not read: start from the defaults, and say why.
+      addressError = `the address's at= was not used: ${e.message}`;
+      state.at = {};
+      pending = true;
+    }
   } finally {
     inFlight = false;
     if (pending) { pending = false; refresh(); }
@@ -70,58 +82,150 @@ export function saveUrl() {
     out: state.output === null ? '' : state.output, node: state.node === null ? '' : state.node});
 }
 
-/** One row per variable: a slider, a number box and the slider's range; kept across answers. */
+/** Row-major elements of a number or nested lists. */
+function flat(v) {
+  return Array.isArray(v) ? v.flatMap(flat) : [v];
+}
+
+/** Elements back into nested lists of `shape`. */
+function nest(values, shape, at = 0) {
+  if (shape.length === 0) return values[at];
+  const size = shape.slice(1).reduce((a, b) => a * b, 1);
+  return Array.from({length: shape[0]}, (_, i) => nest(values, shape.slice(1), at + i * size));
+}
+
+/** `[1, 0]` for element 2 of shape [2, 2]: the index NodeCheck and the command line print. */
+function index(k, shape) {
+  const out = [];
+  for (let d = shape.length - 1; d >= 0; d--) { out.unshift(k % shape[d]); k = Math.floor(k / shape[d]); }
+  return out;
+}
+
+const ident = name => name.replace(/[^A-Za-z0-9_]/g, '_');
+
+/**
+ * One row per variable, kept across answers: for a number, a slider, a number box and the slider's
+ * range; for a tensor, a slider and a number box per element (one range for all of them) up to
+ * ELEMENT_EDITORS elements, and above that one text box holding the whole value.
+ */
 function syncVariables(answer) {
+  if (typeof state.at === 'string') state.at = {}; // the address's text, now read: the answer holds its values
   const names = Object.keys(answer.at);
   const box = $('variables');
   for (const row of [...box.children]) if (!names.includes(row.dataset.name)) row.remove();
   for (const name of names) {
     const v = answer.at[name];
-    state.at[name] = v;
-    if (!state.ranges[name]) state.ranges[name] = {min: Math.min(-5, Math.floor(v) - 1), max: Math.max(5, Math.ceil(v) + 1)};
+    const shape = answer.shapes[name];
+    // A move made while this answer was on its way is newer than the answer: keep it, and the editors
+    // as the user left them; the request already queued carries it.
+    const newer = pending && name in state.at;
+    if (!newer) state.at[name] = v;
+    const values = flat(v);
+    if (!state.ranges[name]) {
+      state.ranges[name] = {min: Math.min(-5, Math.floor(Math.min(...values)) - 1), max: Math.max(5, Math.ceil(Math.max(...values)) + 1)};
+    }
     let row = box.querySelector(`[data-name="${CSS.escape(name)}"]`);
-    if (!row) row = variableRow(name);
-    const slider = row.querySelector('input[type=range]');
-    const number = row.querySelector('input.value');
-    if (document.activeElement !== number) number.value = v;
-    slider.min = state.ranges[name].min;
-    slider.max = state.ranges[name].max;
-    slider.value = v;
+    if (row && row.dataset.shape !== JSON.stringify(shape)) { row.remove(); row = null; }
+    if (!row) row = variableRow(name, shape);
+    for (const input of row.querySelectorAll('input.min, input.max')) {
+      if (document.activeElement !== input) input.value = state.ranges[name][input.classList.contains('min') ? 'min' : 'max'];
+    }
+    if (newer) continue;
+    const whole = row.querySelector('input.whole');
+    if (whole) {
+      if (document.activeElement !== whole) whole.value = JSON.stringify(v);
+      continue;
+    }
+    values.forEach((x, k) => {
+      const slider = row.querySelector(`input[type=range][data-k="${k}"]`);
+      const number = row.querySelector(`input.value[data-k="${k}"]`);
+      if (document.activeElement !== number) number.value = x;
+      slider.min = state.ranges[name].min;
+      slider.max = state.ranges[name].max;
+      slider.value = x;
+    });
   }
   for (const name of Object.keys(state.at)) if (!names.includes(name)) delete state.at[name];
 }
 
-function variableRow(name) {
+function variableRow(name, shape) {
   const row = document.createElement('div');
-  row.className = 'variable';
+  const size = shape.reduce((a, b) => a * b, 1);
+  const id = ident(name);
+  row.className = shape.length === 0 ? 'variable' : 'variable tensor';
   row.dataset.name = name;
-  row.innerHTML = `<label></label><input type="range" step="any"><input type="number" step="any" class="value">
-    <div class="range">range <input type="number" step="any" class="min"> to <input type="number" step="any" class="max"></div>`;
-  row.querySelector('label').textContent = name;
-  const id = name.replace(/[^A-Za-z0-9_]/g, '_');
-  row.querySelector('input[type=range]').id = `slider-${id}`;
-  row.querySelector('input.value').id = `value-${id}`;
-  row.querySelector('input.min').id = `min-${id}`;
-  row.querySelector('input.max').id = `max-${id}`;
-  row.querySelector('input.min').value = state.ranges[name].min;
-  row.querySelector('input.max').value = state.ranges[name].max;
-  const set = v => {
+  row.dataset.shape = JSON.stringify(shape);
+  const label = document.createElement('label');
+  label.textContent = shape.length === 0 ? name : `${name} [${shape.join('×')}]`;
+  row.append(label);
+  const set = (k, v) => {
     if (!Number.isFinite(v)) return;
-    state.at[name] = v;
+    if (shape.length === 0) state.at[name] = v;
+    else { const values = flat(state.at[name]); values[k] = v; state.at[name] = nest(values, shape); }
     refresh();
   };
-  row.querySelector('input[type=range]').addEventListener('input', e => {
-    row.querySelector('input.value').value = e.target.value;
-    set(Number(e.target.value));
-  });
-  row.querySelector('input.value').addEventListener('input', e => set(Number(e.target.value)));
+  if (size > ELEMENT_EDITORS) {
+    // Too many elements for a slider each: the whole value as the command line writes it.
+    const whole = document.createElement('input');
+    whole.className = 'whole';
+    whole.id = `value-${id}`;
+    whole.spellcheck = false;
+    whole.addEventListener('change', () => {
+      // Sent as typed: the server reads it with the command line's reader and names what is wrong.
+      let v;
+      try { v = JSON.parse(whole.value); } catch (e) { v = undefined; }
+      if (v === undefined || flat(v).some(x => typeof x !== 'number')) {
+        $('error').textContent = `${name}: expected a number or nested lists of numbers such as [[1, 2], [3, 4]], got ${whole.value}`;
+        $('error').hidden = false;
+        return;
+      }
+      state.at[name] = v;
+      refresh();
+    });
+    const note = document.createElement('div');
+    note.className = 'range';
+    note.textContent = `${size} elements: more than ${ELEMENT_EDITORS}, so edited as a whole`;
+    row.append(whole, note);
+  } else {
+    for (let k = 0; k < size; k++) {
+      const suffix = shape.length === 0 ? '' : `-${k}`;
+      const slider = document.createElement('input');
+      slider.type = 'range';
+      slider.step = 'any';
+      const number = document.createElement('input');
+      number.type = 'number';
+      number.step = 'any';
+      number.className = 'value';
+      if (shape.length === 0) {
+        row.append(slider, number);
+      } else {
+        const el = document.createElement('div');
+        el.className = 'element';
+        const at = document.createElement('span');
+        at.textContent = `[${index(k, shape).join(',')}]`;
+        el.append(at, slider, number);
+        row.append(el);
+      }
+      slider.id = `slider-${id}${suffix}`;
+      number.id = `value-${id}${suffix}`;
+      slider.dataset.k = number.dataset.k = k;
+      slider.addEventListener('input', e => { number.value = e.target.value; set(k, Number(e.target.value)); });
+      number.addEventListener('input', e => set(k, Number(e.target.value)));
+    }
+  }
+  const range = document.createElement('div');
+  range.className = 'range';
+  range.innerHTML = 'range <input type="number" step="any" class="min"> to <input type="number" step="any" class="max">';
+  range.querySelector('input.min').id = `min-${id}`;
+  range.querySelector('input.max').id = `max-${id}`;
   for (const end of ['min', 'max']) {
-    row.querySelector(`input.${end}`).addEventListener('change', e => {
+    range.querySelector(`input.${end}`).addEventListener('change', e => {
       const v = Number(e.target.value);
       if (Number.isFinite(v)) state.ranges[name][end] = v;
       syncVariables(latest);
     });
   }
+  if (size <= ELEMENT_EDITORS) row.append(range);
   $('variables').append(row);
   return row;
 }
@@ -144,8 +248,10 @@ function installGraph(svgText, key) {
     const dot = g.querySelector('title').textContent;
     const texts = [...g.querySelectorAll('text')];
     g.dataset.dot = dot;
-    svgIndex.nodes[dot] = {g, value: texts.find(t => t.textContent.startsWith('value ')),
-      grad: texts.find(t => t.textContent.startsWith('grad '))};
+    // A tensor's value and gradient take as many text lines as the server's valueLines: the line that
+    // starts with "value " (or "grad ") and the ones after it.
+    const from = prefix => { const i = texts.findIndex(t => t.textContent.startsWith(prefix)); return i < 0 ? [] : texts.slice(i); };
+    svgIndex.nodes[dot] = {g, value: from('value '), grad: from('grad ')};
     g.addEventListener('click', () => {
       const n = latest && latest.nodes.find(n => n.dot === dot);
       if (n) { state.node = n.id; saveUrl(); explain(n.id); }
@@ -153,7 +259,7 @@ function installGraph(svgText, key) {
   }
   for (const g of graph.querySelectorAll('g.edge')) {
     const key = g.querySelector('title').textContent;
-    (svgIndex.edges[key] = svgIndex.edges[key] || []).push({g, text: g.querySelector('text')});
+    (svgIndex.edges[key] = svgIndex.edges[key] || []).push({g, texts: [...g.querySelectorAll('text')]});
   }
 }
 
@@ -171,7 +277,13 @@ function draw() {
   };
   const out = /^[A-Za-z_][A-Za-z0-9_]*$/.test(a.outputName) ? a.outputName : `(${a.outputName})`;
   line('value', `${a.outputName} = ${full(a.value)}`);
-  for (const [name, g] of Object.entries(a.gradient)) line(`grad-${name}`, `d${out}/d${name} = ${full(g)}`);
+  for (const [name, g] of Object.entries(a.gradient)) {
+    const shape = a.shapes[name];
+    if (shape.length === 0) { line(`grad-${name}`, `d${out}/d${name} = ${full(g)}`); continue; }
+    // A tensor's gradient element by element, each at every digit, as the table of the command line.
+    line(`grad-${name}`, `d${out}/d${name} = ${JSON.stringify(g)}`);
+    flat(g).forEach((x, k) => line(`grad-${ident(name)}-${k}`, `  d${out}/d${name}[${index(k, shape).join(',')}] = ${full(x)}`));
+  }
 
   const select = $('output');
   select.textContent = '';
@@ -188,7 +300,7 @@ function draw() {
   for (const n of a.nodes) {
     const tr = document.createElement('tr');
     tr.id = `node-${n.id}`;
-    for (const t of [n.name, n.op, full(n.value), n.gradient === null ? 'not required' : full(n.gradient)]) {
+    for (const t of [n.name, n.op, show(n.value), n.gradient === null ? 'not required' : show(n.gradient)]) {
       const td = document.createElement('td');
       td.textContent = t;
       tr.append(td);
@@ -201,8 +313,8 @@ function draw() {
   for (const n of a.nodes) {
     const s = svgIndex.nodes[n.dot];
     if (!s) continue;
-    if (s.value) s.value.textContent = n.valueText;
-    if (s.grad && n.gradientText) s.grad.textContent = n.gradientText;
+    setLines(s.value, n.valueLines);
+    if (n.gradientLines) setLines(s.grad, n.gradientLines);
     s.g.classList.toggle('selected', n.id === state.node);
   }
   const seen = {};
@@ -210,17 +322,30 @@ function draw() {
     const key = `${e.from}->${e.to}`;
     const k = seen[key] = (seen[key] || 0) + 1;
     const el = (svgIndex.edges[key] || [])[k - 1];
-    if (el && el.text && e.text !== undefined) el.text.textContent = e.text;
+    if (el && e.lines) setLines(el.texts, e.lines);
   }
+}
+
+/** A number or a tensor (nested lists) at every digit. */
+function show(v) {
+  return Array.isArray(v) ? JSON.stringify(v) : full(v);
+}
+
+/** Writes `lines` into the first text elements of `texts` (the lines a tensor takes in the graph). */
+function setLines(texts, lines) {
+  if (!texts) return;
+  lines.forEach((line, i) => { if (texts[i]) texts[i].textContent = line; });
 }
 
 async function explain(id) {
   try {
     const body = request();
     body.node = id;
+    if (state.element !== null && state.elementNode === id) body.element = state.element;
     const x = await post('/api/explain', body);
     $('explain').hidden = false;
-    $('explain-title').textContent = `Node ${x.name}`;
+    $('explain-title').textContent = `Node ${x.name}` + (x.shape && x.shape.length ? ` [${x.shape.join('×')}]` : '');
+    elementChoice(x, id);
     $('explanation').textContent = x.explanation;
     const table = $('check');
     table.innerHTML = '<tr><th>element</th><th>autodiff</th><th>numeric</th><th>|error|</th><th>status</th><th>kinks</th></tr>';
@@ -243,6 +368,24 @@ async function explain(id) {
     $('error').textContent = e.message;
     $('error').hidden = false;
   }
+}
+
+/** For a tensor node, which element Explain nudges (by default the one with the largest gradient). */
+function elementChoice(x, id) {
+  const select = $('explain-element');
+  const size = (x.shape || []).reduce((a, b) => a * b, 1);
+  select.parentElement.hidden = size <= 1;
+  if (size <= 1) return;
+  select.textContent = '';
+  const nudged = x.nudges && x.nudges.length ? x.nudges[0].element : 0;
+  for (let k = 0; k < size; k++) {
+    const opt = document.createElement('option');
+    opt.value = k;
+    opt.textContent = `${x.name}[${index(k, x.shape).join(',')}]`;
+    opt.selected = k === nudged;
+    select.append(opt);
+  }
+  select.onchange = () => { state.element = Number(select.value); state.elementNode = id; explain(id); };
 }
 
 // ------------------------------------------------------------------ stepping through the passes
@@ -274,12 +417,14 @@ async function step(pass) {
       steps = {pass, list: answer[pass]};
       stepAt = 0;
       // Blank what the pass is about to compute, so each step shows what it adds.
-      if (svgIndex) for (const s of Object.values(svgIndex.nodes)) {
-        if (pass === 'backward' && s.grad) s.grad.textContent = 'grad ·';
-        if (pass === 'forward' && s.value) s.value.textContent = 'value ·';
+      if (svgIndex) for (const [dot, s] of Object.entries(svgIndex.nodes)) {
+        const n = latest && latest.nodes.find(n => n.dot === dot);
+        const blank = (texts, first, lines) => setLines(texts, [first, ...Array(Math.max(0, (lines || []).length - 1)).fill('')]);
+        if (pass === 'backward' && n && n.gradientLines) blank(s.grad, 'grad ·', n.gradientLines);
+        if (pass === 'forward' && n) blank(s.value, 'value ·', n.valueLines);
       }
       if (svgIndex && pass === 'backward') for (const list of Object.values(svgIndex.edges)) {
-        for (const e of list) if (e.text) e.text.textContent = '·';
+        for (const e of list) e.texts.forEach((t, i) => { t.textContent = i === 0 ? '·' : ''; });
       }
       log(pass === 'backward'
         ? `backward: ${steps.list.length} nodes in reverse topological order, the output first (its gradient is 1)`
@@ -301,21 +446,21 @@ async function step(pass) {
   }
   if (pass === 'forward') {
     const n = svgIndex && svgIndex.nodes[s.node];
-    if (n && n.value) n.value.textContent = s.valueText;
+    if (n) setLines(n.value, s.valueLines);
     log(`${s.name}: ${s.valueText}`);
   } else {
     const n = svgIndex && svgIndex.nodes[s.node];
-    if (n && n.grad) n.grad.textContent = s.gradientText;
-    log(`${s.name} holds its gradient ${full(s.gradient)} and sends ${s.sends.length} contribution${s.sends.length === 1 ? '' : 's'}`);
+    if (n) setLines(n.grad, s.gradientLines);
+    log(`${s.name} holds its gradient ${show(s.gradient)} and sends ${s.sends.length} contribution${s.sends.length === 1 ? '' : 's'}`);
     const seen = {};
     for (const c of s.sends) {
       const key = `${c.to}->${c.from}`; // edges point the forward way, from input to consumer
       const k = seen[key] = (seen[key] || 0) + 1;
       const edge = svgIndex && (svgIndex.edges[key] || [])[k - 1];
-      if (edge) { edge.g.classList.add('sending'); edge.text.textContent = c.text; }
+      if (edge) { edge.g.classList.add('sending'); setLines(edge.texts, c.lines); }
       const to = svgIndex && svgIndex.nodes[c.to];
-      if (to && to.grad) to.grad.textContent = c.sumText;
-      log(`  ${s.name} → ${c.toName}: contribution ${full(c.contribution)}; ${c.toName} has received ${c.received}, running sum ${full(c.sum)}`);
+      if (to) setLines(to.grad, c.sumLines);
+      log(`  ${s.name} → ${c.toName}: contribution ${show(c.contribution)}; ${c.toName} has received ${c.received}, running sum ${show(c.sum)}`);
     }
   }
   $('step-status').textContent = `${pass} step ${stepAt} of ${steps.list.length}: ${s.name}`;

@@ -1,18 +1,12 @@
 // The page's whole state is one object, written to the URL on every change and read back on load,
 // so a copied address reopens the same setup (as TensorFlow Playground's state.ts does).
 
-/** `x=2,y=3` → {x: 2, y: 3}; entries that are not name=number are skipped. */
-export function parsePoint(text) {
-  const at = {};
-  for (const part of (text || '').split(',')) {
-    const m = part.match(/^\s*([^=\s]+)\s*=\s*(-?[0-9.eE+-]+)\s*$/);
-    if (m && Number.isFinite(Number(m[2]))) at[m[1]] = Number(m[2]);
-  }
-  return at;
-}
-
+/**
+ * {x: 2, W: [[1, 2], [3, 4]]} → `x=2,W=[[1,2],[3,4]]`, the command line's --at syntax; the server
+ * reads it back with the command line's own reader (the page never parses it).
+ */
 export function formatPoint(at) {
-  return Object.entries(at).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(at).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
 }
 
 export function readUrl() {
@@ -28,7 +22,7 @@ export function writeUrl(params) {
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== null && v !== '') q.set(k, v);
   }
-  const url = `${location.pathname}?${q.toString().replace(/%2C/g, ',').replace(/%3D/g, '=')}`;
+  const url = `${location.pathname}?${q.toString().replace(/%2C/g, ',').replace(/%3D/g, '=').replace(/%5B/g, '[').replace(/%5D/g, ']')}`;
   history.replaceState(null, '', url);
 }
 

@@ -118,7 +118,7 @@ function buildControls() {
         <svg id="network" width="420" height="240"></svg></figure>
     </div>
     <div class="row">
-      <figure id="view-1d" hidden><figcaption>Data, fit, and each hidden unit's weighted piece (dashed: kinks)</figcaption><canvas id="fit-chart" width="420" height="260"></canvas></figure>
+      <figure id="view-1d" hidden><figcaption>Data, fit, and each hidden unit's weighted piece (dashed: kinks)</figcaption><canvas id="fit-chart" width="420" height="260"></canvas><div id="fit-note" class="note"></div></figure>
       <figure id="view-2d" hidden><figcaption>Decision boundary (output over the plane) and each first-layer unit</figcaption>
         <canvas id="boundary" width="260" height="260"></canvas><div class="heatmaps" id="heatmaps"></div></figure>
     </div>
@@ -228,6 +228,10 @@ function draw() {
   health.textContent = '';
   f.layers.forEach((l, k) => health.append(el('div', {}, `layer ${l.name}: ${f.health.verdicts[k]}`
     + (k < f.health.dead.length ? `; dead units after it: ${f.health.dead[k]} of ${l.out}` : ''))));
+  // GradientHealth's findings over the whole network: vanishing layers, growth with depth, non-finite gradients.
+  const flags = f.health.flags || [];
+  health.append(el('div', {id: 'health-verdict'}, flags.length ? flags.join('; ')
+    : f.health.verdicts[0] === 'no gradient yet' ? 'no gradient yet' : 'healthy: no layer vanishing, no growth with depth beyond ×2'));
   weights(f);
   $('view-1d').hidden = !f.view1d;
   $('view-2d').hidden = !f.view2d;
@@ -323,7 +327,10 @@ function fit(v) {
     ys.forEach((y, i) => i ? ctx.lineTo(px(v.x[i]), py(y)) : ctx.moveTo(px(v.x[i]), py(y)));
     ctx.stroke(); ctx.setLineDash([]);
   };
-  (v.pieces || []).forEach((p, k) => curve(p, COLOURS[(k + 2) % COLOURS.length] + '99'));
+  // A wide layer sends the pieces of its largest units only (pieceUnits), and every kink; colours follow the unit.
+  (v.pieces || []).forEach((p, k) => curve(p, COLOURS[((v.pieceUnits ? v.pieceUnits[k] : k) + 2) % COLOURS.length] + '99'));
+  $('fit-note').textContent = v.pieces && v.units > v.pieces.length
+    ? `pieces of the ${v.pieces.length} largest of ${v.units} units; kinks of all ${v.units}` : '';
   (v.kinks || []).forEach((k, i) => {
     if (k === null || k < x0 || k > x1) return;
     ctx.strokeStyle = COLOURS[(i + 2) % COLOURS.length]; ctx.setLineDash([3, 3]);
