@@ -3,8 +3,10 @@ package io.github.chainrule.app.serve;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** One browser and playground for the tests of a class; after each, the console and the network are checked. */
+@ExtendWith(RequiresBrowser.class)
 abstract class BrowserTest {
   static Browser browser;
 
