@@ -3,6 +3,7 @@ package io.github.chainrule.app.serve;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.chainrule.autodiff.Backward;
+import io.github.chainrule.autodiff.GradMode;
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.inspect.GradientHealth;
 import io.github.chainrule.nn.data.Dataset;
@@ -603,6 +604,7 @@ final class TrainingSession {
       }
       ArrayNode pieceUnits = v.putArray("pieceUnits");
       v.put("units", units);
+      boolean kinked = kinkAtZero(setup.hiddenActivation());
       for (int u = 0; u < units; u++) {
         if (drawn[u]) {
           double w = second.weight().data()[u];
@@ -615,13 +617,24 @@ final class TrainingSession {
         }
         double a = first.weight().data()[u];
         double b = first.bias().data()[u];
-        boolean kinked = setup.activation().equals("relu") || setup.activation().equals("leakyrelu");
         if (kinked && a != 0) {
           kinks.add(-b / a);
         } else {
           kinks.addNull();
         }
       }
+    }
+  }
+
+  /**
+   * Whether the activation has a kink where its input is 0, so each unit bends at x = -b/a. Asked of
+   * the activation's own op, so a new kinked activation needs nothing here.
+   */
+  private static boolean kinkAtZero(Activation activation) {
+    // Recorded even where the caller runs under no-grad: the op is only there on a recorded node.
+    try (GradMode.Scope recording = GradMode.enabled()) {
+      Tensor y = activation.forward(Tensor.scalar(0.0).requiresGrad());
+      return y.op() != null && !y.op().kinks(y.inputs().toArray(new Tensor[0]), y).isEmpty();
     }
   }
 

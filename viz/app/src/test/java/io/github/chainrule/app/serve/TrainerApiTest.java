@@ -196,4 +196,17 @@ class TrainerApiTest extends ServerTest {
     System.out.println("relu-sum frame: " + bytes + " bytes");
     assertTrue(bytes < 512 * 1024, bytes + " bytes");
   }
+
+  @Test
+  void eachReluUnitBendsAtMinusBOverAAndASmoothActivationHasNoKinks() throws Exception {
+    for (String activation : new String[] {"relu", "leakyrelu", "tanh"}) {
+      JsonNode f = steps(create("{\"hidden\": [3], \"activation\": \"" + activation
+          + "\", \"data\": \"parabola\"}").get("id").asText(), 1);
+      JsonNode kinks = f.get("view1d").get("kinks");
+      assertEquals(3, kinks.size(), activation);
+      for (JsonNode k : kinks) {
+        assertEquals(!activation.equals("tanh"), k.isNumber(), activation + ": " + kinks);
+      }
+    }
+  }
 }
