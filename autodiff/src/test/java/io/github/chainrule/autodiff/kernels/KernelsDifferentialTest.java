@@ -276,6 +276,41 @@ class KernelsDifferentialTest {
     assertEquals(7.0, c[OFF + m * n], what + " wrote past C");
   }
 
+  /**
+   * An outer product with one column (k = 1, n = 1, the weight gradient of a batch-1 layer with one
+   * output) is C[i] = A[i]·B[0] exactly, on both kernel sets and both layouts of A: the same
+   * products, operands in the same order, as the row-by-row outer product gave. Signed zeros and
+   * NaN included, compared bit for bit.
+   */
+  @Test
+  void gemmOneColumnOuterProductIsExactProducts() {
+    for (int m : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 1024, 1027}) {
+      double[] a = finite(41L * m, OFF + m);
+      a[OFF] = -0.0;
+      if (m > 2) {
+        a[OFF + 2] = Double.NaN;
+      }
+      for (double b0 : new double[] {0.75, -0.0, -3.5}) {
+        double[] b = {9, 9, 9, b0};
+        for (boolean ta : new boolean[] {false, true}) {
+          for (boolean tb : new boolean[] {false, true}) {
+            for (Kernels kernels : new Kernels[] {plain, vector}) {
+              double[] c = new double[OFF + m + 1];
+              Arrays.fill(c, 7.0);
+              kernels.gemm(ta, tb, m, 1, 1, a, OFF, b, 3, c, OFF);
+              for (int i = 0; i < m; i++) {
+                assertEquals(Double.doubleToRawLongBits(a[OFF + i] * b0), Double.doubleToRawLongBits(c[OFF + i]),
+                    kernels.name() + " gemm" + (ta ? "T" : "N") + (tb ? "T" : "N") + " m=" + m + " b=" + b0 + " i=" + i);
+              }
+              assertEquals(7.0, c[OFF - 1], "wrote before C");
+              assertEquals(7.0, c[OFF + m], "wrote past C");
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void gemmAllTransposesAtAwkwardShapes() {
     int[] dims = {0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65};
