@@ -1,6 +1,7 @@
 package io.github.chainrule.app.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URLEncoder;
@@ -112,6 +113,7 @@ class ExplorerBrowserTest extends BrowserTest {
         "a slider per element of W");
     String svg = (String) browser.js("return document.querySelector('#graph svg').textContent");
     assertTrue(svg.contains("value [[1, 2],") && svg.contains("[3, 4]]"), "the matrix, row by row: " + svg);
+    assertTrue(svg.contains("2 of 4 exactly 0"), "x[1] = 0 leaves W's second column dead: " + svg);
     browser.js("document.querySelector('#graph svg').dataset.marker = 'first layout'");
     long layouts = browser.server.explorer().layoutsRendered();
 
@@ -123,6 +125,8 @@ class ExplorerBrowserTest extends BrowserTest {
     browser.wait.until(d -> ((String) browser.js("return document.querySelector('#graph svg').textContent"))
         .contains("grad [[1, 0.5],"));
     assertEquals("first layout", browser.js("return document.querySelector('#graph svg').dataset.marker"));
+    String moved = (String) browser.js("return document.querySelector('#graph svg').textContent");
+    assertFalse(moved.contains("exactly 0"), "no element of W's gradient is 0 any more: " + moved);
     assertEquals(layouts, browser.server.explorer().layoutsRendered(), "a value-only move renders no graph");
     assertTrue(browser.driver.getCurrentUrl().contains("at=W=[[1,2],[3,4]],x=[1,0.5]"), browser.driver.getCurrentUrl());
     browser.screenshot("explorer-tensor");

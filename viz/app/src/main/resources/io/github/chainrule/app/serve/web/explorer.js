@@ -314,7 +314,16 @@ function draw() {
     const s = svgIndex.nodes[n.dot];
     if (!s) continue;
     setLines(s.value, n.valueLines);
-    if (n.gradientLines) setLines(s.grad, n.gradientLines);
+    if (n.gradientLines) {
+      setLines(s.grad, n.gradientLines);
+      // The layout's "k of n exactly 0" row (dead units) follows the gradient, or goes blank.
+      const dead = s.grad.slice(n.gradientLines.length).find(t => /^\d+ of \d+ exactly 0$/.test(t.textContent));
+      if (dead) {
+        const g = flat(n.gradient);
+        const zeros = g.filter(v => v === 0).length;
+        dead.textContent = zeros > 0 && zeros < g.length ? `${zeros} of ${g.length} exactly 0` : '';
+      }
+    }
     s.g.classList.toggle('selected', n.id === state.node);
   }
   const seen = {};
