@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.github.chainrule.autodiff.kernels.Kernels;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,10 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rule always holds between a node and its inputs. Calling {@code backward()} twice on the same
  * graph therefore doubles every gradient in it, consistently, as it does for PyTorch's leaves.
  *
- * <h2>Cost</h2>
- * The sort is iterative with an explicit stack (no recursion, so a chain of a million ops is fine)
- * and marks visited nodes with a per-walk integer instead of a hash set; the mark also gives each
- * node its position in the order, where the pass keeps the node's running sum in arrays of its own.
+ * <h2>Order</h2>
+ * A pass visits nodes in the reverse of the order their ops were recorded in, as PyTorch's engine
+ * does (its sequence numbers): a node's contributions are summed in the order its consumers were
+ * recorded, latest first. Every node is recorded after its inputs, so no sort is needed: the pass
+ * walks a window of recording numbers down from the output's and skips numbers its graph does not
+ * hold (see {@link Tensor}'s recording number). Where that window would be much larger than the
+ * graph (a node recorded long before the rest), the pass sorts the graph by recording number
+ * instead, iteratively with an explicit stack, so a chain of a million ops is fine either way.
+ * Either way the order, and so every sum, is the same.
  *
  * <h2>Graphs of scalars</h2>
  * When every node of the pass is rank 0 and every op has {@link Op#hasScalarRules scalar rules},
@@ -156,8 +162,13 @@ public final class Backward {
           + "no tensor it depends on was marked with requiresGrad(), or it was computed under no-grad");
     }
     Tensor start = startingGradient();
-    Order order = sort(root);
-    if (!createGraph && OpHook.installed() == null && order.scalars) {
+    boolean plain = !createGraph && OpHook.installed() == null;
+    if (plain && edgeListener == null && root.isScalar()
+        && ScalarSweep.run(root, start.item(), keepIntermediateGrads, captured)) {
+      return;
+    }
+    Order order = passOrder(root);
+    if (plain && order.scalars) {
       scalarPass(order.nodes, order.count, start.item(), captured);
     } else {
       tensorPass(Arrays.copyOf(order.nodes, order.count), start, captured);
@@ -286,6 +297,11 @@ public final class Backward {
     }
   }
 
+  /** A mark no node carries yet: the high 32 bits of {@link Tensor}'s {@code visit}. */
+  static long newWalk() {
+    return (long) WALK.incrementAndGet() << 32;
+  }
+
   /** Where the latest sort put {@code node}: every node a pass reaches was placed by its sort. */
   private static int position(Tensor node) {
     return (int) node.visit;
@@ -309,13 +325,130 @@ public final class Backward {
 
   /**
    * Nodes that need a gradient and that {@code root} depends on, each after all of its inputs, root
-   * last: a pass visits them in reverse. Depth-first with an explicit stack, so any depth is fine;
-   * visited nodes carry this walk's mark, so walks over one graph must not run concurrently (as
-   * passes must not).
+   * last, in the order a recursive walk visiting inputs by index would place them: what graph
+   * readers draw. (A pass visits the same nodes in reverse recording order, see the class comment.)
+   * Depth-first with an explicit stack, so any depth is fine; visited nodes carry this walk's mark,
+   * so walks over one graph must not run concurrently (as passes must not).
    */
   public static Tensor[] topologicalOrder(Tensor root) {
     Order order = sort(root);
     return Arrays.copyOf(order.nodes, order.count);
+  }
+
+  /**
+   * The nodes a pass from {@code root} reaches, leaves first, then in recording order, root last;
+   * each node's mark holds its position. Found by walking recording numbers down from the root's
+   * (no sort), or, when the graph's numbers are too sparse for that or tied, by sorting.
+   */
+  private static Order passOrder(Tensor root) {
+    Order order = byRecordingWindow(root);
+    if (order == null) {
+      order = sort(root);
+      // Stable: leaves (all numbered 0) keep the walk's order, before every op.
+      Arrays.sort(order.nodes, 0, order.count, Comparator.comparingLong((Tensor t) -> t.seq));
+    }
+    long walk = newWalk();
+    for (int i = 0; i < order.count; i++) {
+      order.nodes[i].visit = walk | i;
+    }
+    return order;
+  }
+
+  /**
+   * How far below the root's recording number a pass looks before it sorts instead: far enough for
+   * graphs recorded interleaved with others (other threads, or several models at once), never so
+   * far that the window is much larger than the graph found so far.
+   */
+  static boolean tooFar(long distance, int reached) {
+    return distance > WINDOW_FLOOR && distance > 8L * reached;
+  }
+
+  private static final int WINDOW_FLOOR = 1 << 16;
+
+  /**
+   * {@link #passOrder} without a sort: slot d of a window holds the node recorded d numbers before
+   * the root. Null when a node lies {@link #tooFar too far} down, or two nodes share a number
+   * (threads recording at once).
+   */
+  private static Order byRecordingWindow(Tensor root) {
+    long walk = newWalk();
+    Tensor[] leaves = new Tensor[8];
+    int leafCount = 0;
+    Tensor[] window = new Tensor[16];
+    int end = 0;
+    int reached = 0;
+    if (root.op == null) {
+      leaves[leafCount++] = root;
+    } else {
+      window[0] = root;
+      end = 1;
+      reached = 1;
+    }
+    for (int i = 0; i < end; i++) {
+      Tensor node = window[i];
+      if (node == null) {
+        continue;
+      }
+      Tensor[] many = node.inputs;
+      int arity = many != null ? many.length : node.in1 != null ? 2 : 1;
+      for (int j = 0; j < arity; j++) {
+        Tensor in = many != null ? many[j] : j == 0 ? node.in0 : node.in1;
+        if (!in.needsGrad()) {
+          continue;
+        }
+        if (in.op == null) {
+          if ((in.visit & WALK_BITS) != walk) {
+            in.visit = walk;
+            if (leafCount == leaves.length) {
+              leaves = Arrays.copyOf(leaves, leafCount * 2);
+            }
+            leaves[leafCount++] = in;
+          }
+          continue;
+        }
+        long distance = root.seq - in.seq;
+        if (distance <= 0 || tooFar(distance, reached)) {
+          return null;
+        }
+        int at = (int) distance;
+        if (at >= window.length) {
+          window = Arrays.copyOf(window, Math.max(window.length * 2, at + 1));
+        }
+        Tensor there = window[at];
+        if (there == null) {
+          window[at] = in;
+          reached++;
+          end = Math.max(end, at + 1);
+        } else if (there != in) {
+          return null;
+        }
+      }
+    }
+    Order order = new Order();
+    order.nodes = Arrays.copyOf(leaves, leafCount + reached);
+    order.count = leafCount;
+    for (int i = end - 1; i >= 0; i--) {
+      if (window[i] != null) {
+        order.nodes[order.count++] = window[i];
+      }
+    }
+    order.scalars = allScalarRules(order.nodes, order.count);
+    return order;
+  }
+
+  /**
+   * Whether every node is rank 0 and a leaf or made by an op with scalar rules: an op with scalar
+   * rules makes a rank-0 output exactly from rank-0 inputs, one or two of them (Op's contract),
+   * which the scalar pass reads from the node's fields.
+   */
+  private static boolean allScalarRules(Tensor[] nodes, int count) {
+    for (int i = 0; i < count; i++) {
+      Tensor node = nodes[i];
+      if (!node.isScalar() || (node.op != null && (!node.op.hasScalarRules() || node.inputs != null))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -330,18 +463,17 @@ public final class Backward {
 
   /**
    * Depth-first from {@code root}, each node placed after all of its inputs, in exactly the order a
-   * recursive walk visiting inputs by index would place them (the order decides in which order a
-   * node's contributions are summed, so it decides the bits). A node found for the first time stays
+   * recursive walk visiting inputs by index would place them, which is what graph readers draw (a
+   * pass that sorts instead of walking the window re-sorts this by recording number). A node found for the first time stays
    * on the stack and gets its unvisited inputs pushed above it, last input first, so input 0 is
    * finished first; found again on top, all its inputs are finished and it is placed. A node pushed
    * twice before it was reached is found finished the second time and dropped.
    */
   private static Order sort(Tensor root) {
-    long walk = (long) WALK.incrementAndGet() << 32;
+    long walk = newWalk();
     long open = walk | OPEN;
     Tensor[] order = new Tensor[16];
     int count = 0;
-    boolean scalars = true;
     Tensor[] stack = new Tensor[16];
     stack[0] = root;
     int top = 1;
@@ -378,10 +510,6 @@ public final class Backward {
           if (count == order.length) {
             order = Arrays.copyOf(order, count * 2);
           }
-          // An op with scalar rules makes a rank-0 output exactly from rank-0 inputs, one or two
-          // of them (Op's contract), which the scalar pass reads from the node's fields.
-          scalars &= node.isScalar()
-              && (node.op == null || (node.op.hasScalarRules() && node.inputs == null));
           node.visit = walk | count;
           order[count++] = node;
         }
@@ -390,7 +518,7 @@ public final class Backward {
     Order result = new Order();
     result.nodes = order;
     result.count = count;
-    result.scalars = scalars;
+    result.scalars = allScalarRules(order, count);
     return result;
   }
 }

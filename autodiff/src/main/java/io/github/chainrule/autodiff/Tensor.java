@@ -67,6 +67,10 @@ public final class Tensor {
   Tensor in0;
   Tensor in1;
   Tensor[] inputs;
+  // When the op was recorded, counted up per recording and always above every input's: a backward
+  // pass visits nodes from the highest down, which is a topological order by construction (and
+  // PyTorch's order), so the pass needs no sort. 0 for leaves and constants. See nextSeq.
+  long seq;
   // Written only by Backward's topological sort: which walk last visited this node (high 32 bits)
   // and the node's position in that walk's order (low 32 bits), where the engine keeps its scratch.
   long visit;
@@ -412,6 +416,12 @@ public final class Tensor {
     }
   }
 
+  /** Sets the gradient back to {@code g}, as {@link #grad()} returned it before a pass gave up. */
+  void restoreGrad(Tensor g) {
+    grad = g;
+    holdsScalarGrad = false;
+  }
+
   /** Back-propagates from this scalar: after it, every node it depends on holds dL/d(node). */
   public void backward() {
     Backward.from(this).run();
@@ -487,6 +497,7 @@ public final class Tensor {
         out.op = op;
         out.in0 = x;
         out.requiresGrad = true;
+        out.seq = nextSeq(x.seq);
       }
       return out;
     }
@@ -502,6 +513,7 @@ public final class Tensor {
         out.in0 = a;
         out.in1 = b;
         out.requiresGrad = true;
+        out.seq = nextSeq(Math.max(a.seq, b.seq));
       }
       return out;
     }
@@ -519,6 +531,10 @@ public final class Tensor {
 
   private void record(Op op, Tensor[] inputs) {
     this.op = op;
+    long latest = 0;
+    for (Tensor in : inputs) {
+      latest = Math.max(latest, in.seq);
+    }
     if (inputs.length <= 2) {
       this.in0 = inputs[0];
       this.in1 = inputs.length > 1 ? inputs[1] : null;
@@ -526,6 +542,20 @@ public final class Tensor {
       this.inputs = inputs;
     }
     this.requiresGrad = true;
+    this.seq = nextSeq(latest);
+  }
+
+  // The next recording's number. A plain static, not an atomic or a thread-local: both cost a
+  // measurable share of a scalar node's recording. Threads recording at once may race and hand
+  // two nodes the same number; nextSeq still puts every node above its inputs, so the order stays
+  // topological, and the pass notices a tie within one graph and sorts that graph instead.
+  private static long lastSeq;
+
+  /** A number above {@code latestInput} (the highest input's) and above every earlier recording's. */
+  private static long nextSeq(long latestInput) {
+    long seq = Math.max(lastSeq, latestInput) + 1;
+    lastSeq = seq;
+    return seq;
   }
 
   // ---------------------------------------------------------------- arithmetic (broadcasting)

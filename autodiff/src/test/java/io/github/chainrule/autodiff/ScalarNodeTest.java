@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A scalar node holds its value in a field and its inputs in two fields until asked otherwise:
  * these say what users still see (the array behind {@link Tensor#data()}, the inputs in order) and
- * that the engine's order, which decides the order of each node's sums, is a recursive walk's.
+ * that the order graph readers get is a recursive walk's (a pass's own order is in {@link
+ * PassOrderTest}).
  */
 class ScalarNodeTest {
 
@@ -77,8 +78,8 @@ class ScalarNodeTest {
   }
 
   /**
-   * The sort must place nodes exactly where a recursive walk over inputs by index places them:
-   * that order decides the order in which each node's contributions are summed, so the bits.
+   * The readers' order ({@link Backward#topologicalOrder}) places nodes exactly where a recursive
+   * walk over inputs by index places them: graphs, reports and explanations list nodes that way.
    */
   @Test
   void theOrderIsTheOneARecursiveWalkGivesOnRandomGraphs() {
