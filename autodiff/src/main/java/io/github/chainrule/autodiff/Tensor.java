@@ -416,6 +416,11 @@ public final class Tensor {
     }
   }
 
+  /** True if the two are one tensor or share one value array (a view, such as reshape's). */
+  boolean sharesValuesWith(Tensor other) {
+    return this == other || (data != null && data == other.data);
+  }
+
   /** Sets the gradient back to {@code g}, as {@link #grad()} returned it before a pass gave up. */
   void restoreGrad(Tensor g) {
     grad = g;

@@ -49,6 +49,32 @@ class GradientSumAliasingTest {
   }
 
   @Test
+  void aLeafKeepsTheGradientItsConsumerMadeForItAndStillOwnsItAlone() {
+    // matmul's backward makes W's gradient for W alone, so W keeps it without a copy; a view of
+    // another node's gradient (reshape's backward hands back g reshaped) is copied as before.
+    Tensor w = Tensor.of(new double[][] {{1, 2}, {3, 4}}).named("W").requiresGrad();
+    Tensor v = Tensor.vector(1, 2, 3, 4).named("v").requiresGrad();
+    Tensor x = Tensor.vector(1, -1).named("x");
+    Tensor y = w.matmul(x).named("y");
+    Tensor r = v.reshape(2, 2).named("r");
+    Tensor out = y.sum().add(r.mul(r).sum()).named("out");
+    out.backward();
+    assertArrayEquals(new double[] {1, -1, 1, -1}, w.grad().toArray(), 0);
+    assertArrayEquals(new double[] {2, 4, 6, 8}, v.grad().toArray(), 0);
+    // An optimiser may change both in place; no other node's gradient or value moves with them.
+    w.grad().data()[0] = 100;
+    v.grad().data()[0] = 100;
+    assertArrayEquals(new double[] {2, 4, 6, 8}, r.grad().toArray(), 0);
+    assertArrayEquals(new double[] {1, 1}, y.grad().toArray(), 0);
+    assertArrayEquals(new double[] {1, -1}, x.toArray(), 0);
+    assertArrayEquals(new double[] {1, 2, 3, 4}, v.toArray(), 0);
+    // A second pass adds onto the changed values.
+    out.backward();
+    assertArrayEquals(new double[] {101, -2, 2, -2}, w.grad().toArray(), 0);
+    assertArrayEquals(new double[] {102, 8, 12, 16}, v.grad().toArray(), 0);
+  }
+
+  @Test
   void aSeedUsedAsAContributionIsNeverSummedInto() {
     Tensor x = Tensor.vector(1.0, 2.0).named("x").requiresGrad();
     Tensor y = x.add(x).add(x).named("y");  // the seed reaches x three times
