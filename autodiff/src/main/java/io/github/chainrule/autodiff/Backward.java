@@ -167,7 +167,7 @@ public final class Backward {
         && ScalarSweep.run(root, start.item(), keepIntermediateGrads, captured)) {
       return;
     }
-    Order order = passOrder(root);
+    Order order = recordingOrder(root);
     if (plain && order.scalars) {
       scalarPass(order.nodes, order.count, start.item(), captured);
     } else {
@@ -359,11 +359,25 @@ public final class Backward {
   }
 
   /**
+   * The nodes a backward pass from {@code root} visits, in the order it visits them: the output
+   * first, then every node after all of its consumers, latest recorded first, leaves last. What a
+   * step-by-step view of a pass follows (graph readers want {@link #topologicalOrder}).
+   */
+  public static Tensor[] passOrder(Tensor root) {
+    Order order = recordingOrder(root);
+    Tensor[] visits = new Tensor[order.count];
+    for (int i = 0; i < order.count; i++) {
+      visits[i] = order.nodes[order.count - 1 - i];
+    }
+    return visits;
+  }
+
+  /**
    * The nodes a pass from {@code root} reaches, leaves first, then in recording order, root last;
    * each node's mark holds its position. Found by walking recording numbers down from the root's
    * (no sort), or, when the graph's numbers are too sparse for that or tied, by sorting.
    */
-  private static Order passOrder(Tensor root) {
+  private static Order recordingOrder(Tensor root) {
     Order order = byRecordingWindow(root);
     if (order == null) {
       order = sort(root);
@@ -389,8 +403,8 @@ public final class Backward {
   private static final int WINDOW_FLOOR = 1 << 16;
 
   /**
-   * {@link #passOrder} without a sort: slot d of a window holds the node recorded d numbers before
-   * the root. Null when a node lies {@link #tooFar too far} down, or two nodes share a number
+   * {@link #recordingOrder} without a sort: slot d of a window holds the node recorded d numbers
+   * before the root. Null when a node lies {@link #tooFar too far} down, or two nodes share a number
    * (threads recording at once).
    */
   private static Order byRecordingWindow(Tensor root) {

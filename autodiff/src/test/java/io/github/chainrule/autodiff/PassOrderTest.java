@@ -56,6 +56,26 @@ class PassOrderTest {
   }
 
   @Test
+  void passOrderListsTheNodesAsAPassVisitsThemAndSendsTheirContributions() {
+    Tensor x = Tensor.scalar(0.5).named("x").requiresGrad();
+    Tensor a = x.mul(1.0).named("a");
+    Tensor b = x.mul(1e16).named("b");
+    Tensor d = x.mul(-1e16).named("d");
+    Tensor ba = b.add(a).named("ba");
+    Tensor root = d.add(ba).named("root");
+    assertEquals(List.of(root, ba, d, b, a, x), List.of(Backward.passOrder(root)));
+    // The depth-first order graph readers get places d first, as root's input 0.
+    assertEquals(List.of(x, d, b, a, ba, root), List.of(Backward.topologicalOrder(root)));
+    List<Tensor> senders = new ArrayList<>();
+    Backward.from(root).onEdge((node, input, c) -> {
+      if (senders.isEmpty() || senders.get(senders.size() - 1) != node) {
+        senders.add(node);
+      }
+    }).run();
+    assertEquals(List.of(root, ba, d, b, a), senders);
+  }
+
+  @Test
   void aNodeRecordedLongBeforeTheRestGetsTheSameOrderThroughTheSortedFallback() {
     Tensor x = Tensor.scalar(0.5).named("x").requiresGrad();
     Tensor a = x.mul(1.0).named("a");

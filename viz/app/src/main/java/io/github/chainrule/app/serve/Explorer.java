@@ -358,10 +358,10 @@ final class Explorer {
     if (!b.output().needsGrad()) {
       return out;
     }
-    Tensor[] order = Backward.topologicalOrder(b.output());
+    // In the order the engine visits nodes, so each step's running sums follow from the last's.
+    Tensor[] order = Backward.passOrder(b.output());
     Map<Tensor, ObjectNode> stepOf = new IdentityHashMap<>();
-    for (int i = order.length - 1; i >= 0; i--) {
-      Tensor t = order[i];
+    for (Tensor t : order) {
       ObjectNode s = backward.addObject().put("node", "n" + g.id(t)).put("name", t.label());
       s.putArray("sends");
       stepOf.put(t, s);
