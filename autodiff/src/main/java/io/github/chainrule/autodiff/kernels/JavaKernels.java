@@ -126,8 +126,33 @@ public class JavaKernels implements Kernels {
     for (int i = 0; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
   }
 
+  /**
+   * The one place that chooses a GEMM path, for both kernel sets: small products go direct
+   * ({@link SmallGemm#takes}), the rest through the packed driver.
+   */
   @Override
-  public void gemm(boolean transA, boolean transB, int m, int n, int k,
+  public final void gemm(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
+    if (SmallGemm.takes(transB, m, n, k, lanes())) {
+      gemmDirect(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+    } else {
+      gemmPacked(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+    }
+  }
+
+  /** Doubles per vector: 1 here, the vector length in the SIMD twin. */
+  int lanes() {
+    return 1;
+  }
+
+  /** The direct path alone, whatever the shape (for the differential test). */
+  void gemmDirect(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
+    SmallGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  }
+
+  /** The packed path alone, whatever the shape (for the differential test). */
+  void gemmPacked(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
     gemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
   }

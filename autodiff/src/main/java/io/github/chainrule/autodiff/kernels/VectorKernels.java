@@ -510,74 +510,21 @@ public final class VectorKernels extends JavaKernels {
 
   // ---------------------------------------------------------------- GEMM
 
-  /**
-   * When op(A) has at most this many rows or columns, a product skips packing: with k = 2 (a
-   * 2-input layer) or m = 2 (its weight gradient) packing, clearing C and eight-row tiles that
-   * are mostly padding cost more than the arithmetic. Measured: 100×16·16×2 in 0.67 µs direct
-   * against 1.65 µs packed, 2×100·100×16 in 0.40 against 1.33; from 16 rows and k = 16 on, the
-   * packed path wins (100×16·16×16: 2.3 against 3.0 µs).
-   */
-  private static final int SMALL_SIDE = 4;
-
   @Override
-  public void gemm(boolean transA, boolean transB, int m, int n, int k,
-      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
-    if (!transB && m > 1 && n >= L && (k <= SMALL_SIDE || m <= SMALL_SIDE)) {
-      rowsTimesB(transA, m, n, k, a, aOff, b, bOff, c, cOff);
-      return;
-    }
-    gemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  int lanes() {
+    return L;
   }
 
-  /**
-   * C = op(A)·B without packing, one row of C at a time: row i of C is Σ_p A(i, p)·(row p of B),
-   * computed four vectors of columns at a time with the partial sums in registers, so C is written
-   * once. B's rows are contiguous (not transposed) and small enough to stay in L1 across rows.
-   */
-  private static void rowsTimesB(boolean transA, int m, int n, int k,
+  @Override
+  void gemmDirect(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
-    int rowStep = transA ? 1 : k;   // A(i, p) = a[aOff + i·rowStep + p·colStep]
-    int colStep = transA ? m : 1;
-    int n4 = n - n % (4 * L);
-    int n1 = SPECIES.loopBound(n);
-    for (int i = 0; i < m; i++) {
-      int ai = aOff + i * rowStep;
-      int ci = cOff + i * n;
-      int j = 0;
-      for (; j < n4; j += 4 * L) {
-        DoubleVector s0 = DoubleVector.zero(SPECIES);
-        DoubleVector s1 = s0;
-        DoubleVector s2 = s0;
-        DoubleVector s3 = s0;
-        for (int p = 0; p < k; p++) {
-          DoubleVector x = DoubleVector.broadcast(SPECIES, a[ai + p * colStep]);
-          int bj = bOff + p * n + j;
-          s0 = x.fma(DoubleVector.fromArray(SPECIES, b, bj), s0);
-          s1 = x.fma(DoubleVector.fromArray(SPECIES, b, bj + L), s1);
-          s2 = x.fma(DoubleVector.fromArray(SPECIES, b, bj + 2 * L), s2);
-          s3 = x.fma(DoubleVector.fromArray(SPECIES, b, bj + 3 * L), s3);
-        }
-        s0.intoArray(c, ci + j);
-        s1.intoArray(c, ci + j + L);
-        s2.intoArray(c, ci + j + 2 * L);
-        s3.intoArray(c, ci + j + 3 * L);
-      }
-      for (; j < n1; j += L) {
-        DoubleVector s0 = DoubleVector.zero(SPECIES);
-        for (int p = 0; p < k; p++) {
-          s0 = DoubleVector.broadcast(SPECIES, a[ai + p * colStep])
-              .fma(DoubleVector.fromArray(SPECIES, b, bOff + p * n + j), s0);
-        }
-        s0.intoArray(c, ci + j);
-      }
-      for (; j < n; j++) {
-        double s = 0;
-        for (int p = 0; p < k; p++) {
-          s = Math.fma(a[ai + p * colStep], b[bOff + p * n + j], s);
-        }
-        c[ci + j] = s;
-      }
-    }
+    VectorSmallGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  }
+
+  @Override
+  void gemmPacked(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
+    gemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
   }
 
   /**
