@@ -111,6 +111,12 @@ public class JavaKernels implements Kernels {
 
   @Override
   public void sumAxis(double[] x, int xOff, int outer, int len, int inner, double[] out, int outOff) {
+    if (len == 1) {
+      // A sum of one term is 0.0 + x: x itself except that -0.0 becomes 0.0, as clearing and then
+      // adding made it. One pass instead of a clear and an add (a bias gradient at batch 1).
+      binaryScalarRight(Binary.ADD, x, xOff, 0.0, out, outOff, outer * inner);
+      return;
+    }
     for (int o = 0; o < outer; o++) {
       int dst = outOff + o * inner;
       java.util.Arrays.fill(out, dst, dst + inner, 0.0);

@@ -498,14 +498,60 @@ public final class VectorKernels extends JavaKernels {
 
   @Override
   public void sumAxis(double[] x, int xOff, int outer, int len, int inner, double[] out, int outOff) {
-    if (inner == 1) {
+    if (inner == 1 && len > 1) {
       // Summing each contiguous row: a horizontal reduction per output.
       for (int o = 0; o < outer; o++) {
         out[outOff + o] = sum(x, xOff + o * len, len);
       }
       return;
     }
+    if (len > 1 && inner >= L) {
+      for (int o = 0; o < outer; o++) {
+        columnSums(x, xOff + o * len * inner, len, inner, out, outOff + o * inner);
+      }
+      return;
+    }
     super.sumAxis(x, xOff, outer, len, inner, out, outOff);
+  }
+
+  /**
+   * out[i] = Σ_j x[j·inner + i], a bias gradient ([N, F] to [F]): four vectors of columns at a
+   * time with the sums in registers, so out is written once rather than read and written per row.
+   * Each column is summed from +0.0 in the order of j, as the plain clear-then-add loop sums it,
+   * so the bits are the same.
+   */
+  private static void columnSums(double[] x, int xOff, int len, int inner, double[] out, int outOff) {
+    int i = 0;
+    for (; i + 4 * L <= inner; i += 4 * L) {
+      DoubleVector s0 = DoubleVector.zero(SPECIES);
+      DoubleVector s1 = s0;
+      DoubleVector s2 = s0;
+      DoubleVector s3 = s0;
+      for (int j = 0, r = xOff + i; j < len; j++, r += inner) {
+        s0 = s0.add(DoubleVector.fromArray(SPECIES, x, r));
+        s1 = s1.add(DoubleVector.fromArray(SPECIES, x, r + L));
+        s2 = s2.add(DoubleVector.fromArray(SPECIES, x, r + 2 * L));
+        s3 = s3.add(DoubleVector.fromArray(SPECIES, x, r + 3 * L));
+      }
+      s0.intoArray(out, outOff + i);
+      s1.intoArray(out, outOff + i + L);
+      s2.intoArray(out, outOff + i + 2 * L);
+      s3.intoArray(out, outOff + i + 3 * L);
+    }
+    for (; i + L <= inner; i += L) {
+      DoubleVector s = DoubleVector.zero(SPECIES);
+      for (int j = 0, r = xOff + i; j < len; j++, r += inner) {
+        s = s.add(DoubleVector.fromArray(SPECIES, x, r));
+      }
+      s.intoArray(out, outOff + i);
+    }
+    for (; i < inner; i++) {
+      double s = 0.0;
+      for (int j = 0, r = xOff + i; j < len; j++, r += inner) {
+        s += x[r];
+      }
+      out[outOff + i] = s;
+    }
   }
 
   // ---------------------------------------------------------------- GEMM

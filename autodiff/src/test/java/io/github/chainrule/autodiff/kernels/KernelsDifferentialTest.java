@@ -236,6 +236,36 @@ class KernelsDifferentialTest {
     }
   }
 
+  /**
+   * Column sums (inner ≥ 1: a bias gradient [N, F] to [F]) add each column from +0.0 in row order
+   * on both kernel sets, so they agree bit for bit, NaN, ±0 and ±∞ included; over an axis of length
+   * 1 the sum is 0.0 + x, so -0.0 becomes 0.0 and everything else is copied.
+   */
+  @Test
+  void columnSumsAndSumsOfOneTermMatchPlainJavaBitForBit() {
+    for (int outer : new int[] {1, 2, 3}) {
+      for (int len : new int[] {1, 2, 3, 5, 16, 17, 100}) {
+        for (int inner : new int[] {1, 2, 3, 4, 5, 15, 16, 17, 33, 1024}) {
+          double[] x = values(53L * len + inner, outer * len * inner);
+          x[OFF] = -0.0;
+          double[] expected = new double[OFF + outer * inner];
+          double[] out = new double[OFF + outer * inner];
+          Arrays.fill(expected, 42.0); // sumAxis overwrites, and writes nothing before the offset
+          Arrays.fill(out, 42.0);
+          plain.sumAxis(x, OFF, outer, len, inner, expected, OFF);
+          vector.sumAxis(x, OFF, outer, len, inner, out, OFF);
+          assertSameBits(expected, out, "sumAxis " + outer + "x" + len + "x" + inner);
+          if (len == 1) {
+            for (int i = 0; i < outer * inner; i++) {
+              assertEquals(Double.doubleToRawLongBits(0.0 + x[OFF + i]), Double.doubleToRawLongBits(out[OFF + i]),
+                  "sum of one term " + outer + "x1x" + inner + " element " + i);
+            }
+          }
+        }
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- GEMM
 
   /** C = op(A)·op(B) by the definition, in the most obvious loops there are. */
