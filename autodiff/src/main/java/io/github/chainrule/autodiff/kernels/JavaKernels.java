@@ -56,6 +56,14 @@ public class JavaKernels implements Kernels {
   }
 
   @Override
+  public void binaryRows(Binary f, double[] a, int aOff, double[] row, int rowOff, double[] out, int outOff,
+      int rows, int len) {
+    for (int r = 0; r < rows; r++) {
+      binary(f, a, aOff + r * len, row, rowOff, out, outOff + r * len, len);
+    }
+  }
+
+  @Override
   public void binaryScalarRight(Binary f, double[] a, int aOff, double b, double[] out, int outOff, int n) {
     switch (f) {
       case ADD:

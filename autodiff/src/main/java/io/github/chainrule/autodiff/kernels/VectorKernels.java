@@ -303,6 +303,40 @@ public final class VectorKernels extends JavaKernels {
     }
   }
 
+  /**
+   * For ADD (a bias added to a batch) with rows of up to 4L: the row stays in registers while the
+   * rows of a stream past, one load, one add and one store per vector, instead of one
+   * {@link #binary} call per row (for [100, 16] + [16], 100 calls of four vectors each). Other
+   * operations and wider rows go row by row.
+   */
+  @Override
+  public void binaryRows(Binary f, double[] a, int aOff, double[] row, int rowOff, double[] out, int outOff,
+      int rows, int len) {
+    if (f != Binary.ADD || len % L != 0 || len > 4 * L) {
+      super.binaryRows(f, a, aOff, row, rowOff, out, outOff, rows, len);
+      return;
+    }
+    int vectors = len / L;
+    DoubleVector b0 = DoubleVector.fromArray(SPECIES, row, rowOff);
+    DoubleVector b1 = vectors > 1 ? DoubleVector.fromArray(SPECIES, row, rowOff + L) : b0;
+    DoubleVector b2 = vectors > 2 ? DoubleVector.fromArray(SPECIES, row, rowOff + 2 * L) : b0;
+    DoubleVector b3 = vectors > 3 ? DoubleVector.fromArray(SPECIES, row, rowOff + 3 * L) : b0;
+    for (int r = 0; r < rows; r++) {
+      int ai = aOff + r * len;
+      int oi = outOff + r * len;
+      DoubleVector.fromArray(SPECIES, a, ai).add(b0).intoArray(out, oi);
+      if (vectors > 1) {
+        DoubleVector.fromArray(SPECIES, a, ai + L).add(b1).intoArray(out, oi + L);
+      }
+      if (vectors > 2) {
+        DoubleVector.fromArray(SPECIES, a, ai + 2 * L).add(b2).intoArray(out, oi + 2 * L);
+      }
+      if (vectors > 3) {
+        DoubleVector.fromArray(SPECIES, a, ai + 3 * L).add(b3).intoArray(out, oi + 3 * L);
+      }
+    }
+  }
+
   @Override
   public void binaryScalarRight(Binary f, double[] a, int aOff, double b, double[] out, int outOff, int n) {
     if (n < L) {

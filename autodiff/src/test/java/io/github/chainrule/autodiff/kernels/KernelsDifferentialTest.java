@@ -112,6 +112,33 @@ class KernelsDifferentialTest {
     }
   }
 
+  /**
+   * One row against every row of a (a bias added to a batch) gives, on both kernel sets, exactly
+   * the element-by-element f(a, row), NaN, ±0 and ±∞ included, at row lengths around 1, 2, 3 and
+   * 4 vectors.
+   */
+  @ParameterizedTest
+  @EnumSource(Binary.class)
+  void binaryRowsIsTheOperationElementByElement(Binary f) {
+    for (int rows : new int[] {0, 1, 2, 3, 100}) {
+      for (int len : new int[] {1, 2, 3, 4, 5, 8, 12, 15, 16, 17, 32, 33}) {
+        double[] a = values(59L * rows + len, rows * len);
+        double[] row = values(61L * len, len);
+        double[] expected = new double[OFF + rows * len + 1];
+        for (int r = 0; r < rows; r++) {
+          for (int i = 0; i < len; i++) {
+            expected[OFF + r * len + i] = f.apply(a[OFF + r * len + i], row[OFF + i]);
+          }
+        }
+        for (Kernels kernels : new Kernels[] {plain, vector}) {
+          double[] out = new double[OFF + rows * len + 1];
+          kernels.binaryRows(f, a, OFF, row, OFF, out, OFF, rows, len);
+          assertSameBits(expected, out, kernels.name() + " " + f + " " + rows + " rows of " + len);
+        }
+      }
+    }
+  }
+
   @Test
   void comparisonMasksMatchPlainJavaBitForBitNaNIncluded() {
     Comparison c = new Comparison(0.25, 0.5, 1.0);
