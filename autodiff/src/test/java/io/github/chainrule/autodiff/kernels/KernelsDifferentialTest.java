@@ -264,7 +264,7 @@ class KernelsDifferentialTest {
   }
 
   /**
-   * Column sums (inner ≥ 1: a bias gradient [N, F] to [F]) add each column from +0.0 in row order
+   * Column sums (inner &gt; 1: a bias gradient [N, F] to [F]) add each column from +0.0 in row order
    * on both kernel sets, so they agree bit for bit, NaN, ±0 and ±∞ included; over an axis of length
    * 1 the sum is 0.0 + x, so -0.0 becomes 0.0 and everything else is copied.
    */
@@ -273,6 +273,9 @@ class KernelsDifferentialTest {
     for (int outer : new int[] {1, 2, 3}) {
       for (int len : new int[] {1, 2, 3, 5, 16, 17, 100}) {
         for (int inner : new int[] {1, 2, 3, 4, 5, 15, 16, 17, 33, 1024}) {
+          if (inner == 1 && len > 1) {
+            continue; // contiguous rows: a horizontal sum, reassociated (sumAxisAgreesForEveryLayout)
+          }
           double[] x = values(53L * len + inner, outer * len * inner);
           x[OFF] = -0.0;
           double[] expected = new double[OFF + outer * inner];
