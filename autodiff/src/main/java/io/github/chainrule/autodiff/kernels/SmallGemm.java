@@ -120,16 +120,22 @@ final class SmallGemm {
    * number of vectors, with no scalar tail. B is k×n, or n×k when {@code transB}.
    */
   static void copyB(boolean transB, int n, int k, double[] b, int bOff, double[] dst, int ld) {
-    for (int p = 0; p < k; p++) {
-      int d = p * ld;
-      if (transB) {
-        for (int j = 0; j < n; j++) {
-          dst[d + j] = b[bOff + j * k + p];
+    if (transB) {
+      // Along B's stored rows (column j of op(B)), so the reads are sequential.
+      for (int j = 0; j < n; j++) {
+        for (int p = 0, src = bOff + j * k; p < k; p++) {
+          dst[p * ld + j] = b[src + p];
         }
-      } else {
-        System.arraycopy(b, bOff + p * n, dst, d, n);
       }
-      Arrays.fill(dst, d + n, d + ld, 0.0);
+    } else {
+      for (int p = 0; p < k; p++) {
+        System.arraycopy(b, bOff + p * n, dst, p * ld, n);
+      }
+    }
+    if (ld > n) {
+      for (int p = 0; p < k; p++) {
+        Arrays.fill(dst, p * ld + n, (p + 1) * ld, 0.0);
+      }
     }
   }
 
