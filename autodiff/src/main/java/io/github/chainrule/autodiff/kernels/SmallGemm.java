@@ -33,9 +33,11 @@ final class SmallGemm {
    * matrix-vector shortcuts. Narrow products (n ≤ {@link #MAX_N}) of at most {@link #KC} steps go
    * direct unless they are large enough to share among threads. On SIMD kernels, also products
    * with an untransposed B, n of a vector or more, and k or m of at most 4: there a 2-input layer
-   * (k = 2) or its weight gradient (m = 2) is mostly padding in the packed tiles (measured in
-   * 2026: 100×16·16×2 in 0.67 µs direct against 1.65 µs packed, 2×100·100×16 in 0.40 against
-   * 1.33). Those take any k, summed in one chain, as before.
+   * (k = 2) or its weight gradient (m = 2) is mostly padding in the packed tiles (measured when
+   * that rule was written, in VectorKernels: 100×16·16×2 in 0.67 µs direct against 1.65 µs
+   * packed, 2×100·100×16 in 0.40 against 1.33). Those take any k, summed in one chain, as before.
+   * The measurements behind n ≤ 16 and k ≤ 256 are in bench/RESULTS.md, "Small GEMMs and the
+   * small-model overhead".
    */
   static boolean takes(boolean transB, int m, int n, int k, int lanes) {
     if (m < 2 || n < 2 || k < 1) {
