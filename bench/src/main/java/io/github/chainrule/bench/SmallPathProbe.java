@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * </ul>
  *
  * <pre>java --add-modules jdk.incubator.vector -Xms256m -Xmx256m -XX:+AlwaysPreTouch \
- *     -cp bench/target/benchmarks.jar io.github.chainrule.bench.SmallPathProbe [mlp|wide|both|gemm|loopmlp|loopwide] [seconds]</pre>
+ *     -cp bench/target/benchmarks.jar io.github.chainrule.bench.SmallPathProbe [mlp|wide|both|gemm|losshash|loopmlp|loopwide] [seconds]</pre>
  */
 public final class SmallPathProbe {
   private SmallPathProbe() {}
@@ -55,6 +55,12 @@ public final class SmallPathProbe {
       }
       return;
     }
+    if (which.equals("losshash")) {
+      // Training's loss bits, to compare two builds: a hash of doubleToRawLongBits over every step.
+      lossHash("MLP 2-16-16-1 b100", new MlpSteps(), 500);
+      lossHash("1->1024->1 SGD b1", new WideSteps(), 3000);
+      return;
+    }
     if (which.equals("gemm")) {
       gemms(seconds);
       return;
@@ -65,6 +71,16 @@ public final class SmallPathProbe {
     if (!which.equals("mlp")) {
       probe("1->1024->1 SGD b1", new WideSteps(), seconds);
     }
+  }
+
+  static void lossHash(String name, Steps s, int steps) {
+    long hash = 17;
+    double last = 0;
+    for (int i = 0; i < steps; i++) {
+      last = s.full();
+      hash = 31 * hash + Double.doubleToRawLongBits(last);
+    }
+    System.out.printf(Locale.ROOT, "%s: %d steps, last loss %s, hash of the loss bits %016x%n", name, steps, last, hash);
   }
 
   /** A step cut into phases; {@link #phase} returns the loss after the last. */
@@ -156,7 +172,7 @@ public final class SmallPathProbe {
     }
   }
 
-  /** Each GEMM call of the two steps alone, by shape: median ns per call over batches of 1000. */
+  /** Each GEMM call of the two steps alone, by shape: median wall and thread CPU ns per call over batches of 1000. */
   static void gemms(double seconds) {
     // transA, transB, m, n, k: MLP forward, dW (TN), dX (NT); then 1→1024→1's.
     int[][] shapes = {
@@ -183,23 +199,28 @@ public final class SmallPathProbe {
         }
       }
       long[] t = new long[31];
+      long[] cpu = new long[31];
       for (int r = 0; r < t.length; r++) {
+        long c0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < 1000; i++) {
           K.gemm(ta, tb, m, n, k, a, 0, b, 0, c, 0);
         }
         t[r] = System.nanoTime() - t0;
+        cpu[r] = THREADS.getCurrentThreadCpuTime() - c0;
       }
       Arrays.sort(t);
+      Arrays.sort(cpu);
       double ns = t[t.length / 2] / 1000.0;
+      double cpuNs = cpu[cpu.length / 2] / 1000.0;
       long a0 = THREADS.getCurrentThreadAllocatedBytes();
       for (int i = 0; i < 1000; i++) {
         K.gemm(ta, tb, m, n, k, a, 0, b, 0, c, 0);
       }
       long bytes = (THREADS.getCurrentThreadAllocatedBytes() - a0) / 1000;
       sink += c[0];
-      System.out.printf(Locale.ROOT, "gemm %s%s m=%4d n=%4d k=%4d: %8.0f ns/call, %.2f GFLOPS, %d B/call%n",
-          ta ? "T" : "N", tb ? "T" : "N", m, n, k, ns, 2.0 * m * n * k / ns, bytes);
+      System.out.printf(Locale.ROOT, "gemm %s%s m=%4d n=%4d k=%4d: %8.0f ns/call wall, %8.0f ns/call thread CPU, %.2f GFLOPS (CPU), %d B/call%n",
+          ta ? "T" : "N", tb ? "T" : "N", m, n, k, ns, cpuNs, 2.0 * m * n * k / cpuNs, bytes);
     }
   }
 

@@ -56,6 +56,14 @@ public class JavaKernels implements Kernels {
   }
 
   @Override
+  public void binaryRows(Binary f, double[] a, int aOff, double[] row, int rowOff, double[] out, int outOff,
+      int rows, int len) {
+    for (int r = 0; r < rows; r++) {
+      binary(f, a, aOff + r * len, row, rowOff, out, outOff + r * len, len);
+    }
+  }
+
+  @Override
   public void binaryScalarRight(Binary f, double[] a, int aOff, double b, double[] out, int outOff, int n) {
     switch (f) {
       case ADD:
@@ -111,6 +119,12 @@ public class JavaKernels implements Kernels {
 
   @Override
   public void sumAxis(double[] x, int xOff, int outer, int len, int inner, double[] out, int outOff) {
+    if (len == 1) {
+      // A sum of one term is 0.0 + x: x itself except that -0.0 becomes 0.0, as clearing and then
+      // adding made it. One pass instead of a clear and an add (a bias gradient at batch 1).
+      binaryScalarRight(Binary.ADD, x, xOff, 0.0, out, outOff, outer * inner);
+      return;
+    }
     for (int o = 0; o < outer; o++) {
       int dst = outOff + o * inner;
       java.util.Arrays.fill(out, dst, dst + inner, 0.0);
@@ -126,8 +140,33 @@ public class JavaKernels implements Kernels {
     for (int i = 0; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
   }
 
+  /**
+   * The one place that chooses a GEMM path, for both kernel sets: small products go direct
+   * ({@link SmallGemm#takes}), the rest through the packed driver.
+   */
   @Override
-  public void gemm(boolean transA, boolean transB, int m, int n, int k,
+  public final void gemm(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
+    if (SmallGemm.takes(transB, m, n, k, lanes())) {
+      gemmDirect(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+    } else {
+      gemmPacked(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+    }
+  }
+
+  /** Doubles per vector: 1 here, the vector length in the SIMD twin. */
+  int lanes() {
+    return 1;
+  }
+
+  /** The direct path alone, whatever the shape (for the differential test). */
+  void gemmDirect(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
+    SmallGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  }
+
+  /** The packed path alone, whatever the shape (for the differential test). */
+  void gemmPacked(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
     gemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
   }

@@ -33,6 +33,13 @@ public interface Kernels {
   /** out[i] = f(a, b[i]): the left operand is one value, broadcast. */
   void binaryScalarLeft(Binary f, double a, double[] b, int bOff, double[] out, int outOff, int n);
 
+  /**
+   * out[r·len + i] = f(a[r·len + i], row[i]) for r in [0, rows), i in [0, len): the same row of b
+   * against every row of a, as a bias added to a batch. The bits of {@link #binary} row by row.
+   */
+  void binaryRows(Binary f, double[] a, int aOff, double[] row, int rowOff, double[] out, int outOff,
+      int rows, int len);
+
   /** out[i] = c(a[i], b[i]), a {@link Comparison} mask. */
   void compare(Comparison c, double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n);
 

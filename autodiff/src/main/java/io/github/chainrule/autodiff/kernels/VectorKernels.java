@@ -303,6 +303,40 @@ public final class VectorKernels extends JavaKernels {
     }
   }
 
+  /**
+   * For ADD (a bias added to a batch) with rows of up to 4L: the row stays in registers while the
+   * rows of a stream past, one load, one add and one store per vector, instead of one
+   * {@link #binary} call per row (for [100, 16] + [16], 100 calls of four vectors each). Other
+   * operations and wider rows go row by row.
+   */
+  @Override
+  public void binaryRows(Binary f, double[] a, int aOff, double[] row, int rowOff, double[] out, int outOff,
+      int rows, int len) {
+    if (f != Binary.ADD || len % L != 0 || len > 4 * L) {
+      super.binaryRows(f, a, aOff, row, rowOff, out, outOff, rows, len);
+      return;
+    }
+    int vectors = len / L;
+    DoubleVector b0 = DoubleVector.fromArray(SPECIES, row, rowOff);
+    DoubleVector b1 = vectors > 1 ? DoubleVector.fromArray(SPECIES, row, rowOff + L) : b0;
+    DoubleVector b2 = vectors > 2 ? DoubleVector.fromArray(SPECIES, row, rowOff + 2 * L) : b0;
+    DoubleVector b3 = vectors > 3 ? DoubleVector.fromArray(SPECIES, row, rowOff + 3 * L) : b0;
+    for (int r = 0; r < rows; r++) {
+      int ai = aOff + r * len;
+      int oi = outOff + r * len;
+      DoubleVector.fromArray(SPECIES, a, ai).add(b0).intoArray(out, oi);
+      if (vectors > 1) {
+        DoubleVector.fromArray(SPECIES, a, ai + L).add(b1).intoArray(out, oi + L);
+      }
+      if (vectors > 2) {
+        DoubleVector.fromArray(SPECIES, a, ai + 2 * L).add(b2).intoArray(out, oi + 2 * L);
+      }
+      if (vectors > 3) {
+        DoubleVector.fromArray(SPECIES, a, ai + 3 * L).add(b3).intoArray(out, oi + 3 * L);
+      }
+    }
+  }
+
   @Override
   public void binaryScalarRight(Binary f, double[] a, int aOff, double b, double[] out, int outOff, int n) {
     if (n < L) {
@@ -498,86 +532,79 @@ public final class VectorKernels extends JavaKernels {
 
   @Override
   public void sumAxis(double[] x, int xOff, int outer, int len, int inner, double[] out, int outOff) {
-    if (inner == 1) {
+    if (inner == 1 && len > 1) {
       // Summing each contiguous row: a horizontal reduction per output.
       for (int o = 0; o < outer; o++) {
         out[outOff + o] = sum(x, xOff + o * len, len);
       }
       return;
     }
+    if (len > 1 && inner >= L) {
+      for (int o = 0; o < outer; o++) {
+        columnSums(x, xOff + o * len * inner, len, inner, out, outOff + o * inner);
+      }
+      return;
+    }
     super.sumAxis(x, xOff, outer, len, inner, out, outOff);
+  }
+
+  /**
+   * out[i] = Σ_j x[j·inner + i], a bias gradient ([N, F] to [F]): four vectors of columns at a
+   * time with the sums in registers, so out is written once rather than read and written per row.
+   * Each column is summed from +0.0 in the order of j, as the plain clear-then-add loop sums it,
+   * so the bits are the same.
+   */
+  private static void columnSums(double[] x, int xOff, int len, int inner, double[] out, int outOff) {
+    int i = 0;
+    for (; i + 4 * L <= inner; i += 4 * L) {
+      DoubleVector s0 = DoubleVector.zero(SPECIES);
+      DoubleVector s1 = s0;
+      DoubleVector s2 = s0;
+      DoubleVector s3 = s0;
+      for (int j = 0, r = xOff + i; j < len; j++, r += inner) {
+        s0 = s0.add(DoubleVector.fromArray(SPECIES, x, r));
+        s1 = s1.add(DoubleVector.fromArray(SPECIES, x, r + L));
+        s2 = s2.add(DoubleVector.fromArray(SPECIES, x, r + 2 * L));
+        s3 = s3.add(DoubleVector.fromArray(SPECIES, x, r + 3 * L));
+      }
+      s0.intoArray(out, outOff + i);
+      s1.intoArray(out, outOff + i + L);
+      s2.intoArray(out, outOff + i + 2 * L);
+      s3.intoArray(out, outOff + i + 3 * L);
+    }
+    for (; i + L <= inner; i += L) {
+      DoubleVector s = DoubleVector.zero(SPECIES);
+      for (int j = 0, r = xOff + i; j < len; j++, r += inner) {
+        s = s.add(DoubleVector.fromArray(SPECIES, x, r));
+      }
+      s.intoArray(out, outOff + i);
+    }
+    for (; i < inner; i++) {
+      double s = 0.0;
+      for (int j = 0, r = xOff + i; j < len; j++, r += inner) {
+        s += x[r];
+      }
+      out[outOff + i] = s;
+    }
   }
 
   // ---------------------------------------------------------------- GEMM
 
-  /**
-   * When op(A) has at most this many rows or columns, a product skips packing: with k = 2 (a
-   * 2-input layer) or m = 2 (its weight gradient) packing, clearing C and eight-row tiles that
-   * are mostly padding cost more than the arithmetic. Measured: 100×16·16×2 in 0.67 µs direct
-   * against 1.65 µs packed, 2×100·100×16 in 0.40 against 1.33; from 16 rows and k = 16 on, the
-   * packed path wins (100×16·16×16: 2.3 against 3.0 µs).
-   */
-  private static final int SMALL_SIDE = 4;
-
   @Override
-  public void gemm(boolean transA, boolean transB, int m, int n, int k,
-      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
-    if (!transB && m > 1 && n >= L && (k <= SMALL_SIDE || m <= SMALL_SIDE)) {
-      rowsTimesB(transA, m, n, k, a, aOff, b, bOff, c, cOff);
-      return;
-    }
-    gemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  int lanes() {
+    return L;
   }
 
-  /**
-   * C = op(A)·B without packing, one row of C at a time: row i of C is Σ_p A(i, p)·(row p of B),
-   * computed four vectors of columns at a time with the partial sums in registers, so C is written
-   * once. B's rows are contiguous (not transposed) and small enough to stay in L1 across rows.
-   */
-  private static void rowsTimesB(boolean transA, int m, int n, int k,
+  @Override
+  void gemmDirect(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
-    int rowStep = transA ? 1 : k;   // A(i, p) = a[aOff + i·rowStep + p·colStep]
-    int colStep = transA ? m : 1;
-    int n4 = n - n % (4 * L);
-    int n1 = SPECIES.loopBound(n);
-    for (int i = 0; i < m; i++) {
-      int ai = aOff + i * rowStep;
-      int ci = cOff + i * n;
-      int j = 0;
-      for (; j < n4; j += 4 * L) {
-        DoubleVector s0 = DoubleVector.zero(SPECIES);
-        DoubleVector s1 = s0;
-        DoubleVector s2 = s0;
-        DoubleVector s3 = s0;
-        for (int p = 0; p < k; p++) {
-          DoubleVector x = DoubleVector.broadcast(SPECIES, a[ai + p * colStep]);
-          int bj = bOff + p * n + j;
-          s0 = x.fma(DoubleVector.fromArray(SPECIES, b, bj), s0);
-          s1 = x.fma(DoubleVector.fromArray(SPECIES, b, bj + L), s1);
-          s2 = x.fma(DoubleVector.fromArray(SPECIES, b, bj + 2 * L), s2);
-          s3 = x.fma(DoubleVector.fromArray(SPECIES, b, bj + 3 * L), s3);
-        }
-        s0.intoArray(c, ci + j);
-        s1.intoArray(c, ci + j + L);
-        s2.intoArray(c, ci + j + 2 * L);
-        s3.intoArray(c, ci + j + 3 * L);
-      }
-      for (; j < n1; j += L) {
-        DoubleVector s0 = DoubleVector.zero(SPECIES);
-        for (int p = 0; p < k; p++) {
-          s0 = DoubleVector.broadcast(SPECIES, a[ai + p * colStep])
-              .fma(DoubleVector.fromArray(SPECIES, b, bOff + p * n + j), s0);
-        }
-        s0.intoArray(c, ci + j);
-      }
-      for (; j < n; j++) {
-        double s = 0;
-        for (int p = 0; p < k; p++) {
-          s = Math.fma(a[ai + p * colStep], b[bOff + p * n + j], s);
-        }
-        c[ci + j] = s;
-      }
-    }
+    VectorSmallGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  }
+
+  @Override
+  void gemmPacked(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff) {
+    gemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
   }
 
   /**

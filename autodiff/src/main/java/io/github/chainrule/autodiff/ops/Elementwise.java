@@ -248,6 +248,15 @@ public final class Elementwise {
         K.binaryScalarLeft(f, x[0], y, i, out, i, Math.min(step, n - i));
         then(g, out, i, Math.min(step, n - i));
       }
+    } else if (x.length == n && y.length > 1 && isTrailingRow(b.shapeRef(), shape)) {
+      // b is one row repeated down a ([N, F] + [F], a bias): one kernel call per block of rows.
+      int len = y.length;
+      int rowsPerStep = Math.max(1, step / len);
+      for (int r = 0, rows = n / len; r < rows; r += rowsPerStep) {
+        int count = Math.min(rowsPerStep, rows - r);
+        K.binaryRows(f, x, r * len, y, 0, out, r * len, count, len);
+        then(g, out, r * len, count * len);
+      }
     } else {
       broadcastRows(shape, a.shapeRef(), b.shapeRef(), (row, aOff, aStep, bOff, bStep, len) -> {
         if (aStep == 1 && bStep == 1) {
@@ -263,6 +272,27 @@ public final class Elementwise {
       });
     }
     return out;
+  }
+
+  /**
+   * True if {@code small}, without its leading axes of length 1, is the last axes of {@code shape}:
+   * then it is one contiguous row that repeats down the output ([F] or [1, F] against [N, F]).
+   */
+  static boolean isTrailingRow(int[] small, int[] shape) {
+    int lead = 0;
+    while (lead < small.length && small[lead] == 1) {
+      lead++;
+    }
+    int rank = small.length - lead;
+    if (rank > shape.length) {
+      return false;
+    }
+    for (int i = 0; i < rank; i++) {
+      if (small[lead + i] != shape[shape.length - rank + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void then(Unary g, double[] out, int off, int len) {

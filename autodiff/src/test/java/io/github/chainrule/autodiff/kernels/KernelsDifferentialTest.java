@@ -112,6 +112,33 @@ class KernelsDifferentialTest {
     }
   }
 
+  /**
+   * One row against every row of a (a bias added to a batch) gives, on both kernel sets, exactly
+   * the element-by-element f(a, row), NaN, ±0 and ±∞ included, at row lengths around 1, 2, 3 and
+   * 4 vectors.
+   */
+  @ParameterizedTest
+  @EnumSource(Binary.class)
+  void binaryRowsIsTheOperationElementByElement(Binary f) {
+    for (int rows : new int[] {0, 1, 2, 3, 100}) {
+      for (int len : new int[] {1, 2, 3, 4, 5, 8, 12, 15, 16, 17, 32, 33}) {
+        double[] a = values(59L * rows + len, rows * len);
+        double[] row = values(61L * len, len);
+        double[] expected = new double[OFF + rows * len + 1];
+        for (int r = 0; r < rows; r++) {
+          for (int i = 0; i < len; i++) {
+            expected[OFF + r * len + i] = f.apply(a[OFF + r * len + i], row[OFF + i]);
+          }
+        }
+        for (Kernels kernels : new Kernels[] {plain, vector}) {
+          double[] out = new double[OFF + rows * len + 1];
+          kernels.binaryRows(f, a, OFF, row, OFF, out, OFF, rows, len);
+          assertSameBits(expected, out, kernels.name() + " " + f + " " + rows + " rows of " + len);
+        }
+      }
+    }
+  }
+
   @Test
   void comparisonMasksMatchPlainJavaBitForBitNaNIncluded() {
     Comparison c = new Comparison(0.25, 0.5, 1.0);
@@ -236,6 +263,39 @@ class KernelsDifferentialTest {
     }
   }
 
+  /**
+   * Column sums (inner &gt; 1: a bias gradient [N, F] to [F]) add each column from +0.0 in row order
+   * on both kernel sets, so they agree bit for bit, NaN, ±0 and ±∞ included; over an axis of length
+   * 1 the sum is 0.0 + x, so -0.0 becomes 0.0 and everything else is copied.
+   */
+  @Test
+  void columnSumsAndSumsOfOneTermMatchPlainJavaBitForBit() {
+    for (int outer : new int[] {1, 2, 3}) {
+      for (int len : new int[] {1, 2, 3, 5, 16, 17, 100}) {
+        for (int inner : new int[] {1, 2, 3, 4, 5, 15, 16, 17, 33, 1024}) {
+          if (inner == 1 && len > 1) {
+            continue; // contiguous rows: a horizontal sum, reassociated (sumAxisAgreesForEveryLayout)
+          }
+          double[] x = values(53L * len + inner, outer * len * inner);
+          x[OFF] = -0.0;
+          double[] expected = new double[OFF + outer * inner];
+          double[] out = new double[OFF + outer * inner];
+          Arrays.fill(expected, 42.0); // sumAxis overwrites, and writes nothing before the offset
+          Arrays.fill(out, 42.0);
+          plain.sumAxis(x, OFF, outer, len, inner, expected, OFF);
+          vector.sumAxis(x, OFF, outer, len, inner, out, OFF);
+          assertSameBits(expected, out, "sumAxis " + outer + "x" + len + "x" + inner);
+          if (len == 1) {
+            for (int i = 0; i < outer * inner; i++) {
+              assertEquals(Double.doubleToRawLongBits(0.0 + x[OFF + i]), Double.doubleToRawLongBits(out[OFF + i]),
+                  "sum of one term " + outer + "x1x" + inner + " element " + i);
+            }
+          }
+        }
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- GEMM
 
   /** C = op(A)·op(B) by the definition, in the most obvious loops there are. */
@@ -304,6 +364,102 @@ class KernelsDifferentialTest {
               }
               assertEquals(7.0, c[OFF - 1], "wrote before C");
               assertEquals(7.0, c[OFF + m], "wrote past C");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The direct path for small products gives the packed path's bits (the sign of zero included;
+   * every NaN counts as one value, since Java leaves a NaN's payload to the JIT, which may take
+   * either operand's when two meet in an add) at every shape {@link SmallGemm#takes} sends it with
+   * k within one cache block, on both kernel sets and with every SIMD tile. The inputs carry NaN,
+   * ±0 and ±∞. Beyond one block (only the SIMD rule for k or m at most 4 takes those) the direct
+   * path keeps one chain where the packed path adds blocks, as the direct path always did.
+   */
+  @Test
+  void smallGemmGivesThePackedPathsBitsAtEveryShapeItTakes() {
+    int[] dims = {1, 2, 3, 4, 5, 15, 16, 17, 100};
+    int[] depths = {1, 2, 3, 5, 15, 16, 17, 100, SmallGemm.KC};
+    JavaKernels[] sets = {(JavaKernels) plain, new VectorKernels("8x2"), new VectorKernels("6x2"), new VectorKernels("4x3")};
+    int taken = 0;
+    for (JavaKernels kernels : sets) {
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          for (int m : dims) {
+            for (int n : dims) {
+              for (int k : depths) {
+                if (!SmallGemm.takes(tb, m, n, k, kernels.lanes())) {
+                  continue;
+                }
+                taken++;
+                double[] a = values(43L * m + k, m * k);
+                double[] b = values(47L * n + k, k * n);
+                double[] direct = new double[OFF + m * n + 1];
+                double[] packed = new double[OFF + m * n + 1];
+                Arrays.fill(direct, 7.0);
+                kernels.gemmDirect(ta, tb, m, n, k, a, OFF, b, OFF, direct, OFF);
+                kernels.gemmPacked(ta, tb, m, n, k, a, OFF, b, OFF, packed, OFF);
+                String what = kernels.name() + " " + kernels.gemmTile() + " gemm" + (ta ? "T" : "N") + (tb ? "T" : "N")
+                    + " " + m + "x" + n + "x" + k;
+                for (int i = OFF; i < OFF + m * n; i++) {
+                  if (Double.compare(packed[i], direct[i]) != 0) {
+                    fail(what + ": C[" + ((i - OFF) / n) + "][" + ((i - OFF) % n) + "] is " + direct[i]
+                        + " direct, " + packed[i] + " packed");
+                  }
+                }
+                assertEquals(7.0, direct[OFF - 1], what + " wrote before C");
+                assertEquals(7.0, direct[OFF + m * n], what + " wrote past C");
+              }
+            }
+          }
+        }
+      }
+    }
+    assertTrue(taken > 1000, "only " + taken + " shapes went direct");
+  }
+
+  /**
+   * With k = 1 both kernel sets give C(i, j) = A(i, 0)·B(0, j) exactly, so a product of -0.0 stays
+   * -0.0; with k ≥ 2 a sum of products that are all -0.0 starts from +0.0 and is +0.0, as
+   * {@code 0.0 + x} makes it.
+   */
+  @Test
+  void smallGemmKeepsTheSignOfZeroAsTheDefinitionSays() {
+    for (Kernels kernels : new Kernels[] {plain, vector}) {
+      for (int m : new int[] {2, 3, 5, 17}) {
+        for (int n : new int[] {2, 3, 5, 16, 17}) {
+          for (int k : new int[] {1, 2, 3}) {
+            double[] a = new double[m * k];
+            double[] b = new double[k * n];
+            Arrays.fill(a, -0.0);
+            Arrays.fill(b, 2.5);
+            double[] c = new double[m * n];
+            kernels.gemm(false, false, m, n, k, a, 0, b, 0, c, 0);
+            double expected = k == 1 ? -0.0 : 0.0;
+            for (int i = 0; i < m * n; i++) {
+              assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(c[i]),
+                  kernels.name() + " " + m + "x" + n + "x" + k + " element " + i);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The small shapes against the definition, at sizes around 1, 2, 4, 16 and a vector's edges. */
+  @Test
+  void smallGemmsMatchTheNaiveProductAtAwkwardShapes() {
+    int[] dims = {1, 2, 3, 5, 15, 16, 17, 33};
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        for (int m : dims) {
+          for (int n : dims) {
+            for (int k : new int[] {1, 2, 3, 5, 16, 17, 100, 300}) {
+              checkGemm(plain, ta, tb, m, n, k);
+              checkGemm(vector, ta, tb, m, n, k);
             }
           }
         }

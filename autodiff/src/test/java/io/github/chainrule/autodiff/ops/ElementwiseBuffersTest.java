@@ -42,6 +42,33 @@ class ElementwiseBuffersTest {
     }
   }
 
+  /**
+   * A row repeated down a batch ([N, F] + [F], [N, F] + [1, F], [2, 3, 4] + [3, 4]) goes through
+   * one kernel call, with and without a fused activation after it: each element is f(a[i], b[i mod
+   * F]) exactly, then relu when fused, awkward values included.
+   */
+  @Test
+  void aRowRepeatedDownABatchIsTheOperationElementByElement() {
+    int[][][] shapes = {{{100, 16}, {16}}, {{100, 16}, {1, 16}}, {{2, 3, 4}, {3, 4}}, {{2, 3, 4}, {4}},
+        {{5, 3}, {3}}, {{3000, 2}, {2}}, {{0, 4}, {4}}};
+    for (io.github.chainrule.autodiff.kernels.Binary f : io.github.chainrule.autodiff.kernels.Binary.values()) {
+      for (int[][] s : shapes) {
+        Tensor a = awkward(4, s[0]);
+        Tensor b = awkward(5, s[1]);
+        Tensor plain = Elementwise.map2("rows", f, a, b);
+        Tensor fused = Elementwise.map2Then("rows", f, io.github.chainrule.autodiff.kernels.Unary.RELU, a, b);
+        String what = f + " of " + java.util.Arrays.toString(s[0]) + " and " + java.util.Arrays.toString(s[1]);
+        assertEquals(a.size(), plain.size(), what);
+        for (int i = 0; i < a.size(); i++) {
+          double v = f.apply(a.data()[i], b.data()[i % b.size()]);
+          assertEquals(Double.doubleToLongBits(v), Double.doubleToLongBits(plain.data()[i]), what + " element " + i);
+          assertEquals(Double.doubleToLongBits(Math.max(v, 0.0)), Double.doubleToLongBits(fused.data()[i]),
+              what + " then relu, element " + i);
+        }
+      }
+    }
+  }
+
   @Test
   void forwardIntoGivesTheAllocatingOpsBitsUnderEveryBroadcast() {
     int[][][] shapes = {{{3, 5}, {3, 5}}, {{3, 5}, {5}}, {{3, 1}, {1, 5}}, {{3, 5}, {}}, {{}, {3, 5}}, {{}, {}}};
