@@ -464,6 +464,22 @@ public final class VectorKernels extends JavaKernels {
 
   // ---------------------------------------------------------------- reductions
 
+  /**
+   * The lanes added one after another, lane 0 first. Not {@code reduceLanes(ADD)}: the Vector API
+   * leaves the order of a floating-point reduction to the implementation, and on JDK 25 C2's
+   * compiled reduction rounded differently from the interpreter's and C1's, so a model's loss
+   * changed its last bits from run to run depending on when the method was compiled (500 steps of
+   * the 2-16-16-1 MLP gave three hashes in three runs). In order, every JDK and compiler gives
+   * the bits JDK 17 gave.
+   */
+  private static double sumOfLanes(DoubleVector v) {
+    double s = v.lane(0);
+    for (int lane = 1; lane < L; lane++) {
+      s += v.lane(lane);
+    }
+    return s;
+  }
+
   @Override
   public double sum(double[] x, int off, int n) {
     int i = 0;
@@ -487,7 +503,7 @@ public final class VectorKernels extends JavaKernels {
       for (; i < bound; i += L) {
         s0 = s0.add(DoubleVector.fromArray(SPECIES, x, off + i));
       }
-      s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+      s = sumOfLanes(s0.add(s1).add(s2.add(s3)));
     }
     // Scalar tail (and the whole of short inputs, where setting up vectors does not pay).
     for (; i < n; i++) {
@@ -522,7 +538,7 @@ public final class VectorKernels extends JavaKernels {
         s0 = DoubleVector.fromArray(SPECIES, a, aOff + i)
             .fma(DoubleVector.fromArray(SPECIES, b, bOff + i), s0);
       }
-      s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+      s = sumOfLanes(s0.add(s1).add(s2.add(s3)));
     }
     for (; i < n; i++) {
       s = Math.fma(a[aOff + i], b[bOff + i], s);

@@ -64,6 +64,31 @@ class KernelsDifferentialTest {
     }
   }
 
+  /**
+   * The vector sum and dot product add their accumulators' lanes in order, lane 0 first, in every
+   * call: lanes 1e16, 1, -1e16, 1 give 1 that way and 0 or 2 in any other order. JDK 25's
+   * compiled {@code reduceLanes(ADD)} took another order once C2 compiled the kernel, so this
+   * runs long enough for that (the old kernel failed here on JDK 25 and passed on JDK 17).
+   */
+  @Test
+  void sumAndDotAddTheLanesInOrderBeforeAndAfterTheJitCompilesThem() {
+    int n = 4 * ((VectorKernels) vector).lanes();
+    double[] x = new double[n];
+    x[0] = 1e16;
+    x[1] = 1;
+    x[2] = -1e16;
+    x[3] = 1;
+    double[] ones = new double[n];
+    java.util.Arrays.fill(ones, 1.0);
+    for (int call = 0; call < 100_000; call++) {
+      double sum = vector.sum(x, 0, n);
+      double dot = vector.dot(x, 0, ones, 0, n);
+      if (sum != 1.0 || dot != 1.0) {
+        fail("call " + call + ": sum " + sum + ", dot " + dot + "; lanes in order give 1.0");
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Unary.class)
   void unaryMatchesPlainJavaBitForBit(Unary f) {
