@@ -34,11 +34,13 @@ public final class Functions {
 
   public static final Unit RELU = row(unary("relu", Unary.RELU,
       (x, y, g) -> masked(Comparison.STEP, x, 0.0, g), (x, y, g) -> g * Comparison.STEP.apply(x, 0.0))
-      .withKinks(kinkAt(0.0, 0.0, 1.0)), "relu");
+      .withKinks(kinkAt(0.0, 0.0, 1.0)).withModuleName("ReLU").withFusedBias(Arithmetic.ADD_RELU), "relu");
   public static final Unit SIGMOID = row(unary("sigmoid", Unary.SIGMOID,
-      (x, y, g) -> g.mul(y.mul(y.neg().add(1.0))), (x, y, g) -> g * (y * (-y + 1.0))), "sigmoid");
+      (x, y, g) -> g.mul(y.mul(y.neg().add(1.0))), (x, y, g) -> g * (y * (-y + 1.0)))
+      .withModuleName("Sigmoid"), "sigmoid");
   public static final Unit TANH = row(unary("tanh", Unary.TANH,
-      (x, y, g) -> g.mul(y.square().neg().add(1.0)), (x, y, g) -> g * (-(y * y) + 1.0)), "tanh");
+      (x, y, g) -> g.mul(y.square().neg().add(1.0)), (x, y, g) -> g * (-(y * y) + 1.0))
+      .withModuleName("Tanh"), "tanh");
   public static final Unit EXP = row(unary("exp", Unary.EXP,
       (x, y, g) -> g.mul(y), (x, y, g) -> g * y), "exp");
   public static final Unit LOG = OpTable.row(ROWS, unary("log", Unary.LOG,
@@ -53,7 +55,7 @@ public final class Functions {
   public static final Unit COS = row(unary("cos", Unary.COS,
       (x, y, g) -> g.mul(x.sin()).neg(), (x, y, g) -> -(g * Math.sin(x))), "cos");
   public static final Unit SOFTPLUS = row(unary("softplus", Unary.SOFTPLUS,
-      (x, y, g) -> g.mul(x.sigmoid()), (x, y, g) -> g * Unary.sigmoid(x)), "softplus");
+      (x, y, g) -> g.mul(x.sigmoid()), (x, y, g) -> g * Unary.sigmoid(x)).withModuleName("Softplus"), "softplus");
   // No names in expressions: they have operators there (-x, x^2).
   public static final Unit NEG = row(unary("neg", Unary.NEG,
       (x, y, g) -> g.neg(), (x, y, g) -> -g), null);
@@ -68,11 +70,11 @@ public final class Functions {
   }
 
   /** x for x &gt; 0, alpha·x otherwise. */
-  public static Op leakyRelu(double alpha) {
+  public static Unit leakyRelu(double alpha) {
     Comparison step = new Comparison(alpha, alpha, 1.0);
     return unary("leakyRelu", "leakyRelu(" + Format.number(alpha) + ")", Unary.LEAKY_RELU, alpha,
         (x, y, g) -> masked(step, x, 0.0, g), (x, y, g) -> g * step.apply(x, 0.0))
-        .withKinks(kinkAt(0.0, alpha, 1.0));
+        .withKinks(kinkAt(0.0, alpha, 1.0)).withModuleName("LeakyReLU(" + Format.number(alpha) + ")");
   }
 
   // clamp's mask, 1 where lo ≤ x ≤ hi, as the product of x ≥ lo and x ≤ hi (NaN fails the first).
@@ -104,10 +106,14 @@ public final class Functions {
   }
 
   static {
-    OpTable.family(ROWS, "pow", 1, Domain.POSITIVE, p -> pow(p[0]), new double[] {3}, new double[] {-1.5},
-        new double[] {0});
-    OpTable.family(ROWS, "leakyRelu", 1, Domain.ANY, p -> leakyRelu(p[0]), new double[] {0.1});
-    OpTable.family(ROWS, "clamp", 1, Domain.ANY, p -> clamp(p[0], p[1]), new double[] {-0.95, 0.97});
+    OpTable.family(ROWS, "pow", 1, Domain.POSITIVE, null, p -> pow(p[0]), new double[] {3},
+        new double[] {-1.5}, new double[] {0});
+    // PyTorch's LeakyReLU() has negative_slope=0.01.
+    OpTable.family(ROWS, "leakyRelu", 1, Domain.ANY, new double[] {0.01}, p -> leakyRelu(p[0]),
+        new double[] {0.1});
+    // Its bounds must be given. It states no module name: torch.nn.Hardtanh(lo, hi) clamps too, but
+    // passes no gradient at the bounds, where clamp passes it.
+    OpTable.family(ROWS, "clamp", 1, Domain.ANY, null, p -> clamp(p[0], p[1]), new double[] {-0.95, 0.97});
   }
 
   private static Unit row(Unit op, String function) {

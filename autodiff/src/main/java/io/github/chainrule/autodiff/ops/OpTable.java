@@ -69,10 +69,14 @@ public final class OpTable {
    *     {@code ...} takes the rest ({@code "indices..."}); empty for a row without them
    * @param examples parameters to test it with; for an elementwise op without parameters, one
    *     example with none
+   * @param defaults the real parameters it takes when a caller gives none, as PyTorch's module for
+   *     the op has them (LeakyReLU's negative slope, 0.01): what {@code nn}'s activations use; empty
+   *     for a row without real parameters, null for one whose parameters must be given (pow's
+   *     exponent)
    * @param make the op for its inputs and parameters
    */
   public record Entry(String name, int arity, String function, Domain domain, List<String> ints,
-      List<Example> examples, Maker make) {
+      List<Example> examples, double[] defaults, Maker make) {
 
     /** The op for {@code in} and the parameters. */
     public Op op(Tensor[] in, double[] reals, int[] ints) {
@@ -139,18 +143,22 @@ public final class OpTable {
   /** Adds a row for an elementwise op without parameters to {@code rows}, and returns the op. */
   static <T extends Unit> T row(List<Entry> rows, T op, String function, Domain domain) {
     rows.add(new Entry(op.name(), op.arity(), function, domain, List.of(), List.of(Example.of()),
-        (in, reals, ints) -> op));
+        new double[0], (in, reals, ints) -> op));
     return op;
   }
 
-  /** Adds a row for a family of elementwise ops with real parameters, tested with {@code examples}. */
-  static void family(List<Entry> rows, String name, int arity, Domain domain, Function<double[], Op> make,
-      double[]... examples) {
+  /**
+   * Adds a row for a family of elementwise ops with real parameters, tested with {@code examples}:
+   * {@code defaults} are the parameters used when none are given, or null if they must be.
+   */
+  static void family(List<Entry> rows, String name, int arity, Domain domain, double[] defaults,
+      Function<double[], Op> make, double[]... examples) {
     List<Example> list = new ArrayList<>();
     for (double[] e : examples) {
       list.add(Example.of(e));
     }
-    rows.add(new Entry(name, arity, null, domain, List.of(), List.copyOf(list), (in, reals, ints) -> make.apply(reals)));
+    rows.add(new Entry(name, arity, null, domain, List.of(), List.copyOf(list), defaults,
+        (in, reals, ints) -> make.apply(reals)));
   }
 
   /**
@@ -160,7 +168,7 @@ public final class OpTable {
    */
   static void shaped(List<Entry> rows, String name, int arity, String function, List<String> ints,
       Maker make, Example... examples) {
-    rows.add(new Entry(name, arity, function, Domain.ANY, ints, List.of(examples), make));
+    rows.add(new Entry(name, arity, function, Domain.ANY, ints, List.of(examples), new double[0], make));
   }
 
   /** An integer parameter that is a flag: 0 for false, 1 for true. */

@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * An op declared in one place from its parts: name and label, forward, backward in tensor ops, and
- * where it has them, its kinks and its scalar rules. Every op chainrule ships, apart from {@link
- * MatMul}, is one of these; the factories in this package read as the op's definition.
+ * where it has them, its kinks, its scalar rules, and for nn's activations PyTorch's module name and
+ * a form fused with a bias. Every op chainrule ships, apart from {@link MatMul}, is one of these; the
+ * factories in this package read as the op's definition.
  *
  * <pre>{@code
  * Unit.of("sum", "sum(axis=" + a + ")",
@@ -76,9 +77,12 @@ public final class Unit extends Op {
   private final ScalarVjp scalarVjp;
   private final ShapeRule shapeRule;
   private final ForwardInto into;
+  private final String moduleName;
+  private final Op fusedWithBias;
 
   private Unit(String name, String label, int arity, Forward forward, Vjp vjp, Kinks kinks,
-      ScalarForward scalarForward, ScalarVjp scalarVjp, ShapeRule shapeRule, ForwardInto into) {
+      ScalarForward scalarForward, ScalarVjp scalarVjp, ShapeRule shapeRule, ForwardInto into,
+      String moduleName, Op fusedWithBias) {
     this.name = name;
     this.label = label;
     this.arity = arity;
@@ -89,26 +93,51 @@ public final class Unit extends Op {
     this.scalarVjp = scalarVjp;
     this.shapeRule = shapeRule;
     this.into = into;
+    this.moduleName = moduleName;
+    this.fusedWithBias = fusedWithBias;
   }
 
   /** A smooth op without scalar rules, taking any number of inputs. */
   public static Unit of(String name, String label, Forward forward, Vjp vjp) {
-    return new Unit(name, label, -1, forward, vjp, null, null, null, null, null);
+    return new Unit(name, label, -1, forward, vjp, null, null, null, null, null, null, null);
   }
 
   /** The same op with its kinks. */
   public Unit withKinks(Kinks kinks) {
-    return new Unit(name, label, arity, forward, vjp, kinks, scalarForward, scalarVjp, shapeRule, into);
+    return new Unit(name, label, arity, forward, vjp, kinks, scalarForward, scalarVjp, shapeRule, into,
+        moduleName, fusedWithBias);
   }
 
   /** The same op, taking {@code arity} (1 or 2) inputs, with scalar rules. */
   public Unit withScalarRules(int arity, ScalarForward forward, ScalarVjp vjp) {
-    return new Unit(name, label, arity, this.forward, this.vjp, kinks, forward, vjp, shapeRule, into);
+    return new Unit(name, label, arity, this.forward, this.vjp, kinks, forward, vjp, shapeRule, into,
+        moduleName, fusedWithBias);
   }
 
   /** The same op with an out= form: the output's shape rule and a forward pass into a given array. */
   public Unit withForwardInto(ShapeRule shapeRule, ForwardInto into) {
-    return new Unit(name, label, arity, forward, vjp, kinks, scalarForward, scalarVjp, shapeRule, into);
+    return new Unit(name, label, arity, forward, vjp, kinks, scalarForward, scalarVjp, shapeRule, into,
+        moduleName, fusedWithBias);
+  }
+
+  /**
+   * The same op as an nn activation shows it: PyTorch's name for the module that applies it
+   * ({@code "ReLU"} for {@code torch.nn.ReLU}), with the op's parameters where it has them ({@code
+   * "LeakyReLU(0.01)"}). Only for ops PyTorch has a module for; the others show their own name.
+   */
+  public Unit withModuleName(String moduleName) {
+    return new Unit(name, label, arity, forward, vjp, kinks, scalarForward, scalarVjp, shapeRule, into,
+        moduleName, fusedWithBias);
+  }
+
+  /**
+   * The same op with its form fused with a bias: one op taking a and b that gives this op of (a + b),
+   * the same bits as the two ops one after the other, in one pass over memory. nn's layers use it
+   * for a bias followed by this activation.
+   */
+  public Unit withFusedBias(Op fusedWithBias) {
+    return new Unit(name, label, arity, forward, vjp, kinks, scalarForward, scalarVjp, shapeRule, into,
+        moduleName, fusedWithBias);
   }
 
   /** Whether the op has an out= form ({@link #forwardInto}): the elementwise ops do. */
@@ -167,6 +196,16 @@ public final class Unit extends Op {
       sb.append(i == 0 ? "" : " and ").append(in[i].label()).append(' ').append(Shape.format(in[i].shapeRef()));
     }
     return sb.toString();
+  }
+
+  /** PyTorch's name for the module that applies this op, as {@link #withModuleName} gave it, or null. */
+  public String moduleName() {
+    return moduleName;
+  }
+
+  /** The op giving this op of (a + bias) as one node, as {@link #withFusedBias} gave it, or null. */
+  public Op fusedWithBias() {
+    return fusedWithBias;
   }
 
   /** How many inputs the op takes, or -1 for any number. */

@@ -1,25 +1,29 @@
 package io.github.chainrule.nn.layers;
 
-import io.github.chainrule.autodiff.Format;
 import io.github.chainrule.autodiff.Op;
 import io.github.chainrule.autodiff.Tensor;
-import io.github.chainrule.nn.module.Module;
-import io.github.chainrule.autodiff.ops.Arithmetic;
+import io.github.chainrule.autodiff.ops.Functions;
 import io.github.chainrule.autodiff.ops.OpTable;
+import io.github.chainrule.autodiff.ops.Unit;
+import io.github.chainrule.nn.module.Module;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** A parameter-free elementwise module: ReLU, LeakyReLU, Sigmoid, Tanh or Identity. */
+/**
+ * A parameter-free elementwise module: one op of chainrule's op table (ReLU, LeakyReLU, Sigmoid,
+ * Tanh, …), or Identity. What it shows and whether it fuses with a layer's bias are the op's own
+ * facts ({@link Unit#moduleName}, {@link Unit#fusedWithBias}); nothing here knows a particular op.
+ */
 public final class Activation extends Module {
+  private static final Set<String> IDENTITY = Set.of("identity", "linear", "none");
+
   private final String name;
   private final UnaryOperator<Tensor> f;
   private final Op withBias;
-
-  private Activation(String name, UnaryOperator<Tensor> f) {
-    this(name, f, null);
-  }
 
   private Activation(String name, UnaryOperator<Tensor> f, Op withBias) {
     this.name = name;
@@ -27,12 +31,18 @@ public final class Activation extends Module {
     this.withBias = withBias;
   }
 
+  /** The module applying {@code op}, shown by PyTorch's module name where the op states one. */
+  private static Activation of(Unit op) {
+    return new Activation(op.moduleName() != null ? op.moduleName() : op.name(), x -> Tensor.apply(op, x),
+        op.fusedWithBias());
+  }
+
   public static Activation relu() {
-    return new Activation("ReLU", Tensor::relu, Arithmetic.ADD_RELU);
+    return of(Functions.RELU);
   }
 
   public static Activation leakyRelu(double negativeSlope) {
-    return new Activation("LeakyReLU(" + Format.number(negativeSlope) + ")", x -> x.leakyRelu(negativeSlope));
+    return of(Functions.leakyRelu(negativeSlope));
   }
 
   /** PyTorch's default negative slope, 0.01. */
@@ -41,47 +51,49 @@ public final class Activation extends Module {
   }
 
   public static Activation sigmoid() {
-    return new Activation("Sigmoid", Tensor::sigmoid);
+    return of(Functions.SIGMOID);
   }
 
   public static Activation tanh() {
-    return new Activation("Tanh", Tensor::tanh);
+    return of(Functions.TANH);
   }
 
   public static Activation identity() {
-    return new Activation("Identity", x -> x);
+    return new Activation("Identity", x -> x, null);
   }
 
   /**
-   * The activation called {@code name}, case-insensitive: identity (also linear, none), leakyrelu
-   * (also leaky_relu, with PyTorch's slope 0.01), or any elementwise function of one tensor in
-   * chainrule's op table (relu, sigmoid, tanh, softplus, …), shown by PyTorch's class name where
-   * one of the factories above has it.
+   * The activation called {@code name}, case-insensitive: identity (also linear, none), or any
+   * elementwise function of one tensor in chainrule's op table, by its name or, for a camel-case
+   * name, in snake case (relu, sigmoid, tanh, softplus, …; leakyrelu or leaky_relu); an op with
+   * parameters only if its row {@link OpTable.Entry#defaults defaults} them (leakyRelu: PyTorch's
+   * slope 0.01).
+   *
+   * @throws IllegalArgumentException listing the names there are, if {@code name} is none of them
    */
   public static Activation named(String name) {
     String key = name.toLowerCase(Locale.ROOT);
-    switch (key) {
-      case "identity": case "linear": case "none": return identity();
-      case "leakyrelu": case "leaky_relu": return leakyRelu();
-      default:
-        break;
+    if (IDENTITY.contains(key)) {
+      return identity();
     }
-    List<OpTable.Entry> functions = OpTable.entries().stream()
-        .filter(e -> e.elementwise() && e.arity() == 1 && e.plain())
+    List<OpTable.Entry> rows = OpTable.entries().stream()
+        .filter(e -> e.elementwise() && e.arity() == 1 && e.defaults() != null)
         .toList();
-    for (OpTable.Entry e : functions) {
-      if (e.name().toLowerCase(Locale.ROOT).equals(key)) {
-        Activation a = new Activation(e.name(), x -> e.apply(new Tensor[] {x}));
-        return switch (key) {
-          case "relu" -> relu();
-          case "sigmoid" -> sigmoid();
-          case "tanh" -> tanh();
-          default -> a;
-        };
+    for (OpTable.Entry e : rows) {
+      if (key.equals(e.name().toLowerCase(Locale.ROOT)) || key.equals(snakeCase(e.name()))) {
+        return of((Unit) e.op(e.defaults()));
       }
     }
-    throw new IllegalArgumentException("activation '" + name + "' is unknown; use identity, leakyrelu or one of "
-        + functions.stream().map(OpTable.Entry::name).collect(Collectors.joining(", ")));
+    Stream<String> withDefaults = rows.stream().filter(e -> !e.plain()).map(e -> e.name().toLowerCase(Locale.ROOT));
+    throw new IllegalArgumentException("activation '" + name + "' is unknown; use "
+        + Stream.concat(Stream.of("identity"), withDefaults).collect(Collectors.joining(", "))
+        + " or one of " + rows.stream().filter(OpTable.Entry::plain).map(OpTable.Entry::name)
+            .collect(Collectors.joining(", ")));
+  }
+
+  /** {@code leakyRelu} → {@code leaky_relu}. */
+  private static String snakeCase(String camelCase) {
+    return camelCase.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 
   @Override

@@ -247,7 +247,7 @@ public final class DotExporter {
     if (overlay != null) {
       label.append(overlay.rows(t, id));
     }
-    String problem = nonFinite(t);
+    String problem = nonFiniteWarning(t);
     if (problem != null) {
       label.append("<TR><TD ALIGN=\"LEFT\" BGCOLOR=\"").append(RED).append("\"><FONT COLOR=\"#ffffff\"><B>")
           .append(escape(problem)).append("</B></FONT></TD></TR>");
@@ -306,8 +306,12 @@ public final class DotExporter {
     return row.toString();
   }
 
-  /** "NaN in value, Inf in grad"-style warning, or null when everything is finite. */
-  private static String nonFinite(Tensor t) {
+  /**
+   * The warning row of a node with a NaN or an infinity, {@code "NaN in value, Inf in grad"}, or null
+   * when its value and gradient are finite. Public so that a page that rewrites the numbers of a drawn
+   * graph in place rewrites this row with them.
+   */
+  public static String nonFiniteWarning(Tensor t) {
     List<String> found = new ArrayList<>();
     describeNonFinite(t.data(), "value", found);
     if (t.hasGrad()) {

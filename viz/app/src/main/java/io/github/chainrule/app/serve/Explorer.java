@@ -167,6 +167,7 @@ final class Explorer {
       } else {
         n.putNull("gradient");
       }
+      n.put("warning", DotExporter.nonFiniteWarning(t));
     }
     EdgeContributions contributions = EdgeContributions.recompute(b.graph());
     ArrayNode edges = out.putArray("edges");

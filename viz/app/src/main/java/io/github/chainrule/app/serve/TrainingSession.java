@@ -136,8 +136,8 @@ final class TrainingSession {
     }
     sizes[sizes.length - 1] = data.outputs();
     Mlp mlp = Mlp.of(sizes).activation(setup::hiddenActivation).seed(setup.seed());
-    if (setup.output().equals("sigmoid")) {
-      mlp.outputActivation(Activation::sigmoid);
+    if (!setup.output().equals("identity")) {
+      mlp.outputActivation(() -> Activation.named(setup.output()));
     }
     model = mlp.build();
     linears = new ArrayList<>();

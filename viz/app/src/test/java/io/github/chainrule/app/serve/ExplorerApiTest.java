@@ -53,6 +53,20 @@ class ExplorerApiTest extends ServerTest {
   }
 
   @Test
+  void exploreGivesEachNodeTheNonFiniteWarningTheGraphWouldDraw() throws Exception {
+    JsonNode nodes = JSON.readTree(http.post("/api/explore",
+        "{\"expression\": \"sqrt(x) + sqrt(y)\", \"at\": {\"x\": 0, \"y\": -1}}").body()).get("nodes");
+    Map<String, String> warnings = new java.util.TreeMap<>();
+    nodes.forEach(n -> warnings.put(n.get("name").asText(), n.get("warning").isNull() ? null : n.get("warning").asText()));
+    // sqrt'(0) = Inf; sqrt(-1) = NaN, and its derivative 1/(2·NaN) too.
+    assertEquals("Inf in grad", warnings.get("x"), warnings.toString());
+    assertEquals("NaN in grad", warnings.get("y"), warnings.toString());
+    assertEquals("NaN in value", warnings.get("sqrt(y)"), warnings.toString());
+    assertEquals(null, warnings.get("sqrt(x)"), warnings.toString());
+    assertEquals("NaN in value", warnings.get("sqrt(x) + sqrt(y)"), warnings.toString());
+  }
+
+  @Test
   void exploreSendsTheLayoutOnlyWhenTheStructureChanges() throws Exception {
     JsonNode first = JSON.readTree(http.post("/api/explore",
         "{\"expression\": \"x*y + sin(x)\", \"at\": {\"x\": 2, \"y\": 3}}").body());

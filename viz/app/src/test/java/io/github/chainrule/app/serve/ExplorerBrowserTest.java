@@ -132,6 +132,67 @@ class ExplorerBrowserTest extends BrowserTest {
     browser.screenshot("explorer-tensor");
   }
 
+  /** Each node's border colour and width (a red border marks NaN or Inf), by the node's title. */
+  @SuppressWarnings("unchecked")
+  static java.util.Map<String, String> borders() {
+    return (java.util.Map<String, String>) browser.js("""
+        const out = {};
+        for (const g of document.querySelectorAll('#graph g.node')) {
+          const name = g.querySelector('text').textContent;
+          const outline = [...g.querySelectorAll('polygon, path')].find(e => e.getAttribute('stroke') !== 'none');
+          out[name] = getComputedStyle(outline).stroke + ' ' + getComputedStyle(outline).strokeWidth;
+        }
+        return out;""");
+  }
+
+  @Test
+  void theNonFiniteWarningFollowsAValueOnlyMoveAsTheGradientsDo() throws Exception {
+    // sqrt'(0) = Inf: x's gradient is infinite, so its node has the red row and border; y's is finite.
+    browser.open("/?expr=" + q("sqrt(x) + sqrt(y)") + "&at=x=0,y=1");
+    browser.waitForText("grad-y", "= 0.5");
+    String svg = (String) browser.js("return document.querySelector('#graph svg').textContent");
+    assertTrue(svg.contains("Inf in grad"), "x's gradient is infinite: " + svg);
+    String red = "rgb(214, 39, 40) 3px";
+    assertEquals(red, borders().get("x"), borders().toString());
+    assertFalse(borders().get("y").startsWith("rgb(214, 39, 40)"), borders().toString());
+    browser.js("document.querySelector('#graph svg').dataset.marker = 'first layout'");
+    long layouts = browser.server.explorer().layoutsRendered();
+
+    // x = 1, y = 0: the warning moves from x to y without a new layout. x's row goes blank (the layout
+    // keeps its place) and its border plain; y has no row in this layout, so its border says it.
+    browser.byId("value-x").sendKeys(Keys.chord(Keys.CONTROL, "a"), "1");
+    browser.waitForText("grad-x", "= 0.5");
+    browser.byId("value-y").sendKeys(Keys.chord(Keys.CONTROL, "a"), "0");
+    browser.wait.withMessage(() -> "y's border never turned red: " + borders()).until(d -> borders().get("y").equals(red));
+    String moved = (String) browser.js("return document.querySelector('#graph svg').textContent");
+    assertFalse(moved.contains("Inf in grad"), "x's gradient is finite now: " + moved);
+    assertFalse(borders().get("x").startsWith("rgb(214, 39, 40)"), borders().toString());
+    assertEquals("first layout", browser.js("return document.querySelector('#graph svg').dataset.marker"));
+    assertEquals(layouts, browser.server.explorer().layoutsRendered(), "a value-only move renders no graph");
+    assertFalse(browser.textOf("nodes").contains("not required"), "y's gradient is Inf, not absent: "
+        + browser.textOf("nodes"));
+    browser.screenshot("explorer-non-finite");
+
+    // Back to x = 0: the row reads again.
+    browser.byId("value-x").sendKeys(Keys.chord(Keys.CONTROL, "a"), "0");
+    browser.wait.withMessage(() -> "x's row never read again").until(d -> ((String) browser.js(
+        "return document.querySelector('#graph svg').textContent")).contains("Inf in grad"));
+    assertEquals(red, borders().get("x"), borders().toString());
+  }
+
+  @Test
+  void everyNumberBoxOfATensorFitsInsideTheControls() throws Exception {
+    browser.open("/?expr=" + q("sum(W @ x)") + "&at=W=[[1,2],[3,4]],x=[1,0]");
+    browser.waitForText("grad-W-1", "= 0");
+    @SuppressWarnings("unchecked")
+    List<String> outside = (List<String>) browser.js("""
+        const right = document.querySelector('#explore .controls').getBoundingClientRect().right;
+        return [...document.querySelectorAll('#variables input')]
+            .filter(i => i.getBoundingClientRect().right > right + 0.5)
+            .map(i => `${i.id} ends at ${i.getBoundingClientRect().right} px, the controls at ${right} px`);""");
+    assertEquals(List.of(), outside, "boxes past the controls' right edge, under the graph");
+  }
+
   @Test
   void steppingBackwardThroughATensorExpressionShowsWholeContributions() throws Exception {
     browser.open("/?expr=" + q("sum(W @ x) + sum(x)") + "&at=W=[[1,2],[3,4]],x=[1,0]");

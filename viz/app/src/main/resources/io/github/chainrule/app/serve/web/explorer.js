@@ -11,6 +11,8 @@ let addressError = null;   // the address's at= could not be read: said once the
 let layoutKey = null;      // the layout the graph shows; the server sends a new one only when it changes
 let latest = null;         // the last good answer of /api/explore
 let svgIndex = null;       // dot id → the SVG text elements to rewrite
+/** DotExporter's red: the border, and the warning row's fill, of a node with NaN or Inf. */
+const RED = '#d62728';
 let inFlight = false, pending = false;
 let steps = null, stepAt = null;
 
@@ -251,7 +253,18 @@ function installGraph(svgText, key) {
     // A tensor's value and gradient take as many text lines as the server's valueLines: the line that
     // starts with "value " (or "grad ") and the ones after it.
     const from = prefix => { const i = texts.findIndex(t => t.textContent.startsWith(prefix)); return i < 0 ? [] : texts.slice(i); };
-    svgIndex.nodes[dot] = {g, value: from('value '), grad: from('grad ')};
+    // The NaN/Inf warning: its row (text and red fill) if the layout has one, and the border, whose
+    // finite look is the layout's own unless the layout drew it red.
+    const shapes = [...g.querySelectorAll('polygon, polyline, path')];
+    const warning = texts.find(t => /^(NaN|Inf) in (value|grad)\b/.test(t.textContent)) || null;
+    const cells = warning ? shapes.filter(e => e.getAttribute('fill') === RED) : [];
+    const border = shapes.filter(e => !['none', 'transparent'].includes(e.getAttribute('stroke')));
+    for (const e of border) {
+      const red = e.getAttribute('stroke') === RED;
+      e.dataset.stroke = red ? 'black' : e.getAttribute('stroke');
+      e.dataset.strokeWidth = red ? '1' : (e.getAttribute('stroke-width') || '1');
+    }
+    svgIndex.nodes[dot] = {g, value: from('value '), grad: from('grad '), warning, cells, border};
     g.addEventListener('click', () => {
       const n = latest && latest.nodes.find(n => n.dot === dot);
       if (n) { state.node = n.id; saveUrl(); explain(n.id); }
@@ -300,7 +313,8 @@ function draw() {
   for (const n of a.nodes) {
     const tr = document.createElement('tr');
     tr.id = `node-${n.id}`;
-    for (const t of [n.name, n.op, show(n.value), n.gradient === null ? 'not required' : show(n.gradient)]) {
+    // A gradient of NaN or Inf is null in JSON too: only a node without gradient lines has none.
+    for (const t of [n.name, n.op, show(n.value), n.gradientLines ? show(n.gradient) : 'not required']) {
       const td = document.createElement('td');
       td.textContent = t;
       tr.append(td);
@@ -323,6 +337,14 @@ function draw() {
         const zeros = g.filter(v => v === 0).length;
         dead.textContent = zeros > 0 && zeros < g.length ? `${zeros} of ${g.length} exactly 0` : '';
       }
+    }
+    // The NaN/Inf warning follows too: the row reads the server's text or goes blank, and the border
+    // is red exactly while there is something to warn of (also on a node whose layout has no row).
+    if (s.warning) s.warning.textContent = n.warning || '';
+    for (const e of s.cells) e.setAttribute('fill', n.warning ? RED : 'none');
+    for (const e of s.border) {
+      e.setAttribute('stroke', n.warning ? RED : e.dataset.stroke);
+      e.setAttribute('stroke-width', n.warning ? '3' : e.dataset.strokeWidth);
     }
     s.g.classList.toggle('selected', n.id === state.node);
   }
