@@ -603,26 +603,26 @@ public final class VectorKernels extends JavaKernels {
 
     @Override
     public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
-      // The accumulators start from C (cleared by the driver) and end in it: no separate
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
+      // The accumulators start from C₀ (C, or zeros) and end in C: no separate
       // store helper, whose calls pushed this method past C2's NodeCountInliningCutoff, left
       // the last rows' vectors boxed, and cut GEMM from 85 to 12 GFLOPS.
-      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
-      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
-      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
-      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
-      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
-      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
-      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
-      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
-      DoubleVector c40 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc);
-      DoubleVector c41 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc + L);
-      DoubleVector c50 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc);
-      DoubleVector c51 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc + L);
-      DoubleVector c60 = DoubleVector.fromArray(SPECIES, c, cOff + 6 * ldc);
-      DoubleVector c61 = DoubleVector.fromArray(SPECIES, c, cOff + 6 * ldc + L);
-      DoubleVector c70 = DoubleVector.fromArray(SPECIES, c, cOff + 7 * ldc);
-      DoubleVector c71 = DoubleVector.fromArray(SPECIES, c, cOff + 7 * ldc + L);
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, from, fromOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, from, fromOff + L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + L);
+      DoubleVector c40 = DoubleVector.fromArray(SPECIES, from, fromOff + 4 * ldFrom);
+      DoubleVector c41 = DoubleVector.fromArray(SPECIES, from, fromOff + 4 * ldFrom + L);
+      DoubleVector c50 = DoubleVector.fromArray(SPECIES, from, fromOff + 5 * ldFrom);
+      DoubleVector c51 = DoubleVector.fromArray(SPECIES, from, fromOff + 5 * ldFrom + L);
+      DoubleVector c60 = DoubleVector.fromArray(SPECIES, from, fromOff + 6 * ldFrom);
+      DoubleVector c61 = DoubleVector.fromArray(SPECIES, from, fromOff + 6 * ldFrom + L);
+      DoubleVector c70 = DoubleVector.fromArray(SPECIES, from, fromOff + 7 * ldFrom);
+      DoubleVector c71 = DoubleVector.fromArray(SPECIES, from, fromOff + 7 * ldFrom + L);
       int ai = paOff;
       int bi = pbOff;
       int nr = 2 * L;
@@ -701,22 +701,22 @@ public final class VectorKernels extends JavaKernels {
 
     @Override
     public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
-      // The accumulators start from C (cleared by the driver) and end in it: no separate
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
+      // The accumulators start from C₀ (C, or zeros) and end in C: no separate
       // store helper, whose calls pushed this method past C2's NodeCountInliningCutoff, left
       // the last rows' vectors boxed, and cut GEMM from 85 to 12 GFLOPS.
-      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
-      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
-      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
-      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
-      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
-      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
-      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
-      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
-      DoubleVector c40 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc);
-      DoubleVector c41 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc + L);
-      DoubleVector c50 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc);
-      DoubleVector c51 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc + L);
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, from, fromOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, from, fromOff + L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + L);
+      DoubleVector c40 = DoubleVector.fromArray(SPECIES, from, fromOff + 4 * ldFrom);
+      DoubleVector c41 = DoubleVector.fromArray(SPECIES, from, fromOff + 4 * ldFrom + L);
+      DoubleVector c50 = DoubleVector.fromArray(SPECIES, from, fromOff + 5 * ldFrom);
+      DoubleVector c51 = DoubleVector.fromArray(SPECIES, from, fromOff + 5 * ldFrom + L);
       int ai = paOff;
       int bi = pbOff;
       int nr = 2 * L;
@@ -774,8 +774,8 @@ public final class VectorKernels extends JavaKernels {
    * sliver, 1 for a row read in place), written so for C2's range-check elimination, which needs
    * a constant scale (not verified in the assembly: no hsdis here). With the strides as variables
    * this tile measured 13 % slower at n = 512; the 6 × 2L tile, rewritten the same way, measured
-   * 0.83× and stays as it was. The accumulators start from C
-   * (cleared by the driver) and end in it, with no store helper, for the reason given at
+   * 0.83× and stays as it was. The accumulators start from C₀
+   * and end in C, with no store helper, for the reason given at
    * {@link FmaTile8}.
    */
   private static final class FmaTile4x3 implements PackedGemm.MicroKernel {
@@ -794,29 +794,29 @@ public final class VectorKernels extends JavaKernels {
 
     @Override
     public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
       if (cs == 1) {
-        inPlace(kc, pa, paOff, rs, pb, pbOff, c, cOff, ldc);
+        inPlace(kc, pa, paOff, rs, pb, pbOff, from, fromOff, ldFrom, c, cOff, ldc);
       } else {
-        packed(kc, pa, paOff, pb, pbOff, c, cOff, ldc);
+        packed(kc, pa, paOff, pb, pbOff, from, fromOff, ldFrom, c, cOff, ldc);
       }
     }
 
     /** A packed sliver: A(r, p) = pa[paOff + p·MR + r]. */
     private static void packed(int kc, double[] pa, int paOff, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
-      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
-      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
-      DoubleVector c02 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * L);
-      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
-      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
-      DoubleVector c12 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + 2 * L);
-      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
-      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
-      DoubleVector c22 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + 2 * L);
-      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
-      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
-      DoubleVector c32 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + 2 * L);
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, from, fromOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, from, fromOff + L);
+      DoubleVector c02 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + L);
+      DoubleVector c12 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + 2 * L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + L);
+      DoubleVector c22 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + 2 * L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + L);
+      DoubleVector c32 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + 2 * L);
       for (int p = 0; p < kc; p++) {
         int ai = paOff + p * MR;
         int bi = pbOff + p * NR;
@@ -856,19 +856,19 @@ public final class VectorKernels extends JavaKernels {
 
     /** A read in place, row-major: A(r, p) = pa[paOff + r·rs + p]. */
     private static void inPlace(int kc, double[] pa, int paOff, int rs, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
-      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
-      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
-      DoubleVector c02 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * L);
-      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
-      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
-      DoubleVector c12 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + 2 * L);
-      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
-      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
-      DoubleVector c22 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + 2 * L);
-      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
-      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
-      DoubleVector c32 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + 2 * L);
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, from, fromOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, from, fromOff + L);
+      DoubleVector c02 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + L);
+      DoubleVector c12 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + 2 * L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + L);
+      DoubleVector c22 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + 2 * L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + L);
+      DoubleVector c32 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + 2 * L);
       int a0 = paOff;
       int a1 = paOff + rs;
       int a2 = paOff + 2 * rs;
