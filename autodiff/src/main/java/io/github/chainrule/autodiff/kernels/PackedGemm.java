@@ -57,19 +57,19 @@ final class PackedGemm {
   }
 
   /**
-   * KC = 256, MC = 96, A read in place at every size, for every tile. For the 8 × 16 AVX-512 tile,
+   * KC = 256, MC = 96, A read in place at every size: the plain-Java tile's blocking and the
+   * 8-lane tiles'; the 4-lane ones go deeper along k (see {@code VectorKernels}). For the 8 × 16 AVX-512 tile,
    * KC·NR·8 B = 32 KiB of B per sliver, and MC·KC·8 B = 192 KiB of A in a 1 MiB L2. Reading A in
    * place was measured on the AVX-512 tile, in place against packed in the same JVM session: 69–71
    * against 54 GFLOPS at n = 64, 80–84 against 69 at 128, and 75–77 against 68–71 at 1024, with
    * power-of-two row strides included.
    *
    * <p>Retuned on AVX2 (Zen 3 VM, square n = 1024, one thread, interleaved in one JVM, median
-   * thread CPU time; bench's {@code AbProbe gemm} with blocking specs), nothing beat it beyond the
-   * noise, so blocking is not chosen per tile. 4 × 12 on JDK 17, against this blocking: KC 128
-   * 0.96×, KC 192 0.96×, MC 48 0.94×, MC 192 0.96×, KC 128 with MC 192 0.88×, A packed 0.90×, A
-   * packed with KC 192 0.86×. 6 × 8 on JDK 25: A packed 1.00×, MC 192 1.01×, KC 128 0.93×. An
-   * earlier run of 7 rounds had A packed at 1.14× and KC 128 at 1.12×; 29 rounds did not repeat
-   * it. The tile, not the blocking, bounds this GEMM: it runs at 12–14 GFLOPS from n = 128 to 1024.
+   * thread CPU time; bench's {@code AbProbe gemm} with blocking specs) while every block still read
+   * C back, nothing at or below KC = 256 beat it beyond the noise. 4 × 12 on JDK 17, against this
+   * blocking: KC 128 0.96×, KC 192 0.96×, MC 48 0.94×, MC 192 0.96×, KC 128 with MC 192 0.88×, A
+   * packed 0.90×, A packed with KC 192 0.86×. 6 × 8 on JDK 25: A packed 1.00×, MC 192 1.01×, KC
+   * 128 0.93×. What did beat it on AVX2 was fewer blocks along k, hence fewer reads of C.
    */
   static final Blocking DEFAULT_BLOCKING = new Blocking(256, 96, false);
   // The packed block of B, NC × KC doubles, is bounded at 8 MiB (NC = 4096 with KC = 256).
