@@ -75,12 +75,12 @@ public final class VectorKernels extends JavaKernels {
    * KC = 1024 with 4 doubles per vector (AVX2): a product with k up to 1024 is one block along k,
    * so it writes each C tile once and never reads it back (the first block starts from zeros);
    * one of k = 2048 reads it once rather than seven times. Each visit to a C tile that is not in
-   * cache costs about as much as a cache miss can: on the AVX2 VM (Zen 3, JDK 17), the 4 × 3L
-   * tile alone at KC = 256 made 18.0 GFLOPS with its C tile in cache and 16.2–16.8 with it
-   * drawn from a 64 MiB C, and a deeper block pays that once per 1024 steps of k instead of 256.
+   * cache is costly: on the AVX2 VM (Zen 3, JDK 17), the 4 × 3L tile alone at KC = 256 made
+   * 17.9–18.0 GFLOPS with its C tile in cache and 16.2–16.8 with it drawn from a 64 MiB C (16.5–17.2
+   * when it only wrote C), and a deeper block pays that once per 1024 steps of k instead of 256.
    * Against KC = 256, both starting from zeros, in one JVM, interleaved, median thread CPU time:
    * n = 1024 ran 1.08× faster on JDK 17 (4 × 3L tile) and 1.07× on JDK 25 (6 × 2L), n = 512
-   * 1.02× and 1.03×, and the MLP's 128×784·784×512 0.98× on JDK 17 (differences under ~3 % are
+   * 1.02× on both, and the MLP's 128×784·784×512 0.98× on JDK 17 (differences under ~3 % are
    * noise there). A B sliver of 1024 × 12 doubles (96 KiB) streams from L2, which the kernel alone
    * did not mind (18.4 GFLOPS at KC = 512). The 8-lane tiles keep KC = 256, where they were
    * measured. Every element being one chain of FMAs over k, the depth of a block changes no bits.

@@ -347,8 +347,9 @@ class KernelsDifferentialTest {
             }
           }
         }
-        // Across the cache blocks (KC = 256 along k, MC = 96 along m).
-        checkGemm(kernels, ta, tb, 100, 70, 600);
+        // Across the cache blocks (KC = 256 along k for 8 lanes and plain Java, 1024 for 4 lanes;
+        // MC = 96 along m).
+        checkGemm(kernels, ta, tb, 100, 70, 1100);
         checkGemm(kernels, ta, tb, 197, 25, 300);
       }
     }
@@ -439,7 +440,7 @@ class KernelsDifferentialTest {
 
   @Test
   void gemmWithOneLongDimension() {
-    // Long dimensions cross the cache blocks (KC = 256 along k, MC = 96 along m).
+    // Long dimensions cross the cache blocks (KC = 256 or 1024 along k, MC = 96 along m).
     int[][] shapes = {{1000, 3, 5}, {4097, 2, 7}, {3, 1000, 9}, {2, 4097, 3}, {5, 7, 1000},
         {3, 2, 4097}, {1, 4097, 17}, {4097, 1, 9}, {17, 9, 4097}, {100, 70, 600}};
     for (int[] s : shapes) {
