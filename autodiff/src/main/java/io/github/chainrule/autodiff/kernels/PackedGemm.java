@@ -58,11 +58,11 @@ final class PackedGemm {
 
   /**
    * KC = 256, MC = 96, A read in place at every size: the plain-Java tile's blocking and the
-   * 8-lane tiles'; the 4-lane ones go deeper along k (see {@code VectorKernels}). For the 8 × 16 AVX-512 tile,
-   * KC·NR·8 B = 32 KiB of B per sliver, and MC·KC·8 B = 192 KiB of A in a 1 MiB L2. Reading A in
-   * place was measured on the AVX-512 tile, in place against packed in the same JVM session: 69–71
-   * against 54 GFLOPS at n = 64, 80–84 against 69 at 128, and 75–77 against 68–71 at 1024, with
-   * power-of-two row strides included.
+   * 8-lane tiles'; the 4-lane ones go deeper along k (see {@code VectorKernels}). For the 8 × 16
+   * AVX-512 tile, KC·NR·8 B = 32 KiB of B per sliver, and MC·KC·8 B = 192 KiB of A in a 1 MiB L2.
+   * Reading A in place was measured on the AVX-512 tile, in place against packed in the same JVM
+   * session: 69–71 against 54 GFLOPS at n = 64, 80–84 against 69 at 128, and 75–77 against 68–71
+   * at 1024, with power-of-two row strides included.
    *
    * <p>Retuned on AVX2 (Zen 3 VM, square n = 1024, one thread, interleaved in one JVM, median
    * thread CPU time; bench's {@code AbProbe gemm} with blocking specs) while every block still read
@@ -263,7 +263,7 @@ final class PackedGemm {
         packB(transB, kc, nc, b, bOff, ldb, pc, jc, packedB);
         // The first block along k starts every tile from zeros rather than from C: C is not
         // cleared beforehand (a pass over C) and not read back while it still holds zeros (for
-        // a C larger than the caches, a miss per tile that the first FMAs wait for).
+        // a C larger than the caches, a miss per tile).
         boolean first = pc == 0;
         for (int ic = 0; ic < m; ic += mBlock) {
           int mc = Math.min(mBlock, m - ic);
