@@ -196,7 +196,7 @@ public class JavaKernels implements Kernels {
 
     @Override
     public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
       double c00 = 0, c01 = 0, c02 = 0, c03 = 0;
       double c10 = 0, c11 = 0, c12 = 0, c13 = 0;
       double c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -211,14 +211,19 @@ public class JavaKernels implements Kernels {
         c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
         c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
       }
-      store(c, cOff, c00, c01, c02, c03);
-      store(c, cOff + ldc, c10, c11, c12, c13);
-      store(c, cOff + 2 * ldc, c20, c21, c22, c23);
-      store(c, cOff + 3 * ldc, c30, c31, c32, c33);
+      // Summed from zero and then added to C₀, unfused, as before the tile took a separate C₀.
+      store(from, fromOff, c, cOff, c00, c01, c02, c03);
+      store(from, fromOff + ldFrom, c, cOff + ldc, c10, c11, c12, c13);
+      store(from, fromOff + 2 * ldFrom, c, cOff + 2 * ldc, c20, c21, c22, c23);
+      store(from, fromOff + 3 * ldFrom, c, cOff + 3 * ldc, c30, c31, c32, c33);
     }
 
-    private static void store(double[] c, int off, double v0, double v1, double v2, double v3) {
-      c[off] += v0; c[off + 1] += v1; c[off + 2] += v2; c[off + 3] += v3;
+    private static void store(double[] from, int fromOff, double[] c, int off,
+        double v0, double v1, double v2, double v3) {
+      c[off] = from[fromOff] + v0;
+      c[off + 1] = from[fromOff + 1] + v1;
+      c[off + 2] = from[fromOff + 2] + v2;
+      c[off + 3] = from[fromOff + 3] + v3;
     }
   }
 }

@@ -27,13 +27,16 @@ final class PackedGemm {
     int nr();
 
     /**
-     * C[r, c] += Σ_p A(r, p)·pb[p·NR + c] over p in [0, kc), for the whole MR×NR tile, where
+     * C[r, c] = C₀[r, c] + Σ_p A(r, p)·pb[p·NR + c] over p in [0, kc), for the whole MR×NR tile,
+     * where C₀[r, c] = from[fromOff + r·ldFrom + c] and C[r, c] is c[cOff + r·ldc + c], and
      * A(r, p) = pa[paOff + r·rs + p·cs]: a packed sliver has rs = 1 and cs = MR, a sliver read
-     * in place from a row-major A has rs = lda and cs = 1. Always adding (the driver clears C
-     * first) keeps the tile branch-free.
+     * in place from a row-major A has rs = lda and cs = 1. The FMA tiles add each product to
+     * the running sum in order of p, starting from C₀. The driver passes C itself as C₀, or for
+     * the first block along k a row of zeros with ldFrom = 0, so C is neither cleared first nor
+     * read while still zero. Either way the tile is branch-free.
      */
     void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc);
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc);
   }
 
   /**
@@ -54,22 +57,23 @@ final class PackedGemm {
   }
 
   /**
-   * KC = 256, MC = 96, A read in place at every size, for every tile. For the 8 × 16 AVX-512 tile,
-   * KC·NR·8 B = 32 KiB of B per sliver, and MC·KC·8 B = 192 KiB of A in a 1 MiB L2. Reading A in
-   * place was measured on the AVX-512 tile, in place against packed in the same JVM session: 69–71
-   * against 54 GFLOPS at n = 64, 80–84 against 69 at 128, and 75–77 against 68–71 at 1024, with
-   * power-of-two row strides included.
+   * KC = 256, MC = 96, A read in place at every size: the plain-Java tile's blocking and the
+   * 8-lane tiles'; the 4-lane ones go deeper along k (see {@code VectorKernels}). For the 8 × 16
+   * AVX-512 tile, KC·NR·8 B = 32 KiB of B per sliver, and MC·KC·8 B = 192 KiB of A in a 1 MiB L2.
+   * Reading A in place was measured on the AVX-512 tile, in place against packed in the same JVM
+   * session: 69–71 against 54 GFLOPS at n = 64, 80–84 against 69 at 128, and 75–77 against 68–71
+   * at 1024, with power-of-two row strides included.
    *
    * <p>Retuned on AVX2 (Zen 3 VM, square n = 1024, one thread, interleaved in one JVM, median
-   * thread CPU time; bench's {@code AbProbe gemm} with blocking specs), nothing beat it beyond the
-   * noise, so blocking is not chosen per tile. 4 × 12 on JDK 17, against this blocking: KC 128
-   * 0.96×, KC 192 0.96×, MC 48 0.94×, MC 192 0.96×, KC 128 with MC 192 0.88×, A packed 0.90×, A
-   * packed with KC 192 0.86×. 6 × 8 on JDK 25: A packed 1.00×, MC 192 1.01×, KC 128 0.93×. An
-   * earlier run of 7 rounds had A packed at 1.14× and KC 128 at 1.12×; 29 rounds did not repeat
-   * it. The tile, not the blocking, bounds this GEMM: it runs at 12–14 GFLOPS from n = 128 to 1024.
+   * thread CPU time; bench's {@code AbProbe gemm} with blocking specs) while every block still read
+   * C back, nothing at or below KC = 256 beat it beyond the noise. 4 × 12 on JDK 17, against this
+   * blocking: KC 128 0.96×, KC 192 0.96×, MC 48 0.94×, MC 192 0.96×, KC 128 with MC 192 0.88×, A
+   * packed 0.90×, A packed with KC 192 0.86×. 6 × 8 on JDK 25: A packed 1.00×, MC 192 1.01×, KC
+   * 128 0.93×. What did beat it on AVX2 was fewer blocks along k, hence fewer reads of C.
    */
   static final Blocking DEFAULT_BLOCKING = new Blocking(256, 96, false);
-  private static final int NC = 4096;
+  // The packed block of B, NC × KC doubles, is bounded at 8 MiB (NC = 4096 with KC = 256).
+  private static final int NC_TIMES_KC = 4096 * 256;
 
   private final MicroKernel micro;
   private final Kernels vectors;
@@ -78,6 +82,9 @@ final class PackedGemm {
   private final int kcMax;
   private final int mcMax;
   private final boolean packA;
+  private final int ncMax;
+  // What a tile starts from in the first block along k: one row of zeros, read with stride 0.
+  private final double[] zeros;
   // Per-thread packing buffers, reused across calls: allocating (and zeroing) them per call would
   // cost as much as packing itself for the small products a training step is made of.
   private final ThreadLocal<double[][]> scratch;
@@ -94,6 +101,8 @@ final class PackedGemm {
     this.kcMax = blocking.kc();
     this.mcMax = (blocking.mc() + mr - 1) / mr * mr;
     this.packA = blocking.packA();
+    this.ncMax = Math.max(nr, NC_TIMES_KC / kcMax);
+    this.zeros = new double[nr];
     this.scratch = ThreadLocal.withInitial(() -> new double[][] {
         new double[mcMax * kcMax], new double[0], new double[mr * nr]});
   }
@@ -230,20 +239,15 @@ final class PackedGemm {
     double[][] buffers = scratch.get();
     double[] packedA = buffers[0];
     double[] edge = buffers[2];
-    // A whole number of tiles per NC block, so that tile edges fall at the same columns however
-    // the columns were cut into bands: with NC = 4096 and 12-column tiles, a product wider than
-    // 4096 got a ragged tile at column 4092 on one thread and not on two, and the ragged path
-    // rounds differently (it adds a separately summed tile to C).
-    int ncStep = NC / nr * nr;
-    int ncMax = (Math.min(ncStep, n) + nr - 1) / nr * nr;
-    if (buffers[1].length < ncMax * kcMax) {
-      buffers[1] = new double[ncMax * kcMax];
+    // A whole number of tiles per NC block. (Tile edges once had to fall at the same columns
+    // however the columns were cut into bands, when a ragged tile rounded differently; they no
+    // longer do, see below, but whole tiles per block cost nothing.)
+    int ncStep = ncMax / nr * nr;
+    int ncBlock = (Math.min(ncStep, n) + nr - 1) / nr * nr;
+    if (buffers[1].length < ncBlock * kcMax) {
+      buffers[1] = new double[ncBlock * kcMax];
     }
     double[] packedB = buffers[1];
-    // The tiles add into C; a memset costs one pass over C against k passes of multiply-adds.
-    for (int i = 0; i < m; i++) {
-      java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
-    }
     // Equal blocks rather than full blocks plus a remainder: k = 784 as 4 × 196 rather than
     // 3 × 256 + 16, whose thin last block pays a whole round of packing for little arithmetic;
     // m = 128 as 2 × 64 rather than 96 + 32.
@@ -257,6 +261,10 @@ final class PackedGemm {
       for (int pc = 0; pc < k; pc += kBlock) {
         int kc = Math.min(kBlock, k - pc);
         packB(transB, kc, nc, b, bOff, ldb, pc, jc, packedB);
+        // The first block along k starts every tile from zeros rather than from C: C is not
+        // cleared beforehand (a pass over C) and not read back while it still holds zeros (for
+        // a C larger than the caches, a miss per tile).
+        boolean first = pc == 0;
         for (int ic = 0; ic < m; ic += mBlock) {
           int mc = Math.min(mBlock, m - ic);
           // An untransposed A is read in place (see Blocking): its MR rows are MR
@@ -277,17 +285,25 @@ final class PackedGemm {
               int cs = inPlace ? 1 : mr;
               int cTile = cOff + (ic + ir) * ldc + jc + jr;
               if (mEff == mr && nEff == nr) {
-                micro.tile(kc, pa, paOff, rs, cs, packedB, pbOff, c, cTile, ldc);
+                if (first) {
+                  micro.tile(kc, pa, paOff, rs, cs, packedB, pbOff, zeros, 0, 0, c, cTile, ldc);
+                } else {
+                  micro.tile(kc, pa, paOff, rs, cs, packedB, pbOff, c, cTile, ldc, c, cTile, ldc);
+                }
               } else {
-                // Ragged edge: compute the full tile (the panels are zero-padded) into a scratch
-                // tile, then add the part that exists.
-                java.util.Arrays.fill(edge, 0.0);
-                micro.tile(kc, pa, paOff, rs, cs, packedB, pbOff, edge, 0, nr);
-                for (int r = 0; r < mEff; r++) {
-                  int row = cTile + r * ldc;
-                  for (int q = 0; q < nEff; q++) {
-                    c[row + q] += edge[r * nr + q];
+                // Ragged edge: the part of C that exists goes into a scratch tile, the full tile
+                // is computed there (the panels are zero-padded), and that part comes back. So a
+                // ragged tile sums in the same order as a full one, and every element of C is
+                // the same chain of FMAs over p whatever the tile, the blocking or the threads.
+                if (!first) {
+                  for (int r = 0; r < mEff; r++) {
+                    System.arraycopy(c, cTile + r * ldc, edge, r * nr, nEff);
                   }
+                }
+                micro.tile(kc, pa, paOff, rs, cs, packedB, pbOff, first ? zeros : edge, 0,
+                    first ? 0 : nr, edge, 0, nr);
+                for (int r = 0; r < mEff; r++) {
+                  System.arraycopy(edge, r * nr, c, cTile + r * ldc, nEff);
                 }
               }
             }

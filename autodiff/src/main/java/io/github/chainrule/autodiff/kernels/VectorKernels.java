@@ -47,7 +47,7 @@ public final class VectorKernels extends JavaKernels {
    * With a given GEMM tile and cache blocking, for A/B measurements of blocking in one JVM.
    *
    * @param tile as for {@link #VectorKernels(String)}
-   * @param kc depth of a cache block along k (the default is 256)
+   * @param kc depth of a cache block along k (the default is 1024 with 4 lanes, 256 with 8)
    * @param mc rows of A per L2 block (the default is 96)
    * @param packA whether an untransposed A is packed too, rather than read in place (the default)
    * @throws IllegalArgumentException for an unknown tile or a block size below 1
@@ -67,9 +67,25 @@ public final class VectorKernels extends JavaKernels {
   }
 
   private VectorKernels(PackedGemm.MicroKernel tile) {
-    this.gemm = new PackedGemm(tile, this);
+    this.gemm = new PackedGemm(tile, this, L >= 8 ? PackedGemm.DEFAULT_BLOCKING : DEEP_BLOCKING);
     checkLanes();
   }
+
+  /**
+   * KC = 1024 with 4 doubles per vector (AVX2): a product with k up to 1024 is one block along k,
+   * so it writes each C tile once and never reads it back (the first block starts from zeros);
+   * one of k = 2048 reads it once rather than seven times. Each visit to a C tile that is not in
+   * cache is costly: on the AVX2 VM (Zen 3, JDK 17), the 4 × 3L tile alone at KC = 256 made
+   * 17.9–18.0 GFLOPS with its C tile in cache and 16.2–16.8 with it drawn from a 64 MiB C (16.5–17.2
+   * when it only wrote C), and a deeper block pays that once per 1024 steps of k instead of 256.
+   * Against KC = 256, both starting from zeros, in one JVM, interleaved, median thread CPU time:
+   * n = 1024 ran 1.08× faster on JDK 17 (4 × 3L tile) and 1.07× on JDK 25 (6 × 2L), n = 512
+   * 1.02× on both, and the MLP's 128×784·784×512 0.98× on JDK 17 (differences under ~3 % are
+   * noise there). A B sliver of 1024 × 12 doubles (96 KiB) streams from L2, which the kernel alone
+   * did not mind (18.4 GFLOPS at KC = 512). The 8-lane tiles keep KC = 256, where they were
+   * measured. Every element being one chain of FMAs over k, the depth of a block changes no bits.
+   */
+  private static final PackedGemm.Blocking DEEP_BLOCKING = new PackedGemm.Blocking(1024, 96, false);
 
   private static void checkLanes() {
     if (L < 4) {
@@ -646,26 +662,26 @@ public final class VectorKernels extends JavaKernels {
 
     @Override
     public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
-      // The accumulators start from C (cleared by the driver) and end in it: no separate
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
+      // The accumulators start from C₀ (C, or zeros) and end in C: no separate
       // store helper, whose calls pushed this method past C2's NodeCountInliningCutoff, left
       // the last rows' vectors boxed, and cut GEMM from 85 to 12 GFLOPS.
-      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
-      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
-      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
-      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
-      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
-      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
-      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
-      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
-      DoubleVector c40 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc);
-      DoubleVector c41 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc + L);
-      DoubleVector c50 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc);
-      DoubleVector c51 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc + L);
-      DoubleVector c60 = DoubleVector.fromArray(SPECIES, c, cOff + 6 * ldc);
-      DoubleVector c61 = DoubleVector.fromArray(SPECIES, c, cOff + 6 * ldc + L);
-      DoubleVector c70 = DoubleVector.fromArray(SPECIES, c, cOff + 7 * ldc);
-      DoubleVector c71 = DoubleVector.fromArray(SPECIES, c, cOff + 7 * ldc + L);
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, from, fromOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, from, fromOff + L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + L);
+      DoubleVector c40 = DoubleVector.fromArray(SPECIES, from, fromOff + 4 * ldFrom);
+      DoubleVector c41 = DoubleVector.fromArray(SPECIES, from, fromOff + 4 * ldFrom + L);
+      DoubleVector c50 = DoubleVector.fromArray(SPECIES, from, fromOff + 5 * ldFrom);
+      DoubleVector c51 = DoubleVector.fromArray(SPECIES, from, fromOff + 5 * ldFrom + L);
+      DoubleVector c60 = DoubleVector.fromArray(SPECIES, from, fromOff + 6 * ldFrom);
+      DoubleVector c61 = DoubleVector.fromArray(SPECIES, from, fromOff + 6 * ldFrom + L);
+      DoubleVector c70 = DoubleVector.fromArray(SPECIES, from, fromOff + 7 * ldFrom);
+      DoubleVector c71 = DoubleVector.fromArray(SPECIES, from, fromOff + 7 * ldFrom + L);
       int ai = paOff;
       int bi = pbOff;
       int nr = 2 * L;
@@ -744,22 +760,22 @@ public final class VectorKernels extends JavaKernels {
 
     @Override
     public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
-      // The accumulators start from C (cleared by the driver) and end in it: no separate
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
+      // The accumulators start from C₀ (C, or zeros) and end in C: no separate
       // store helper, whose calls pushed this method past C2's NodeCountInliningCutoff, left
       // the last rows' vectors boxed, and cut GEMM from 85 to 12 GFLOPS.
-      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
-      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
-      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
-      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
-      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
-      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
-      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
-      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
-      DoubleVector c40 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc);
-      DoubleVector c41 = DoubleVector.fromArray(SPECIES, c, cOff + 4 * ldc + L);
-      DoubleVector c50 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc);
-      DoubleVector c51 = DoubleVector.fromArray(SPECIES, c, cOff + 5 * ldc + L);
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, from, fromOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, from, fromOff + L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + L);
+      DoubleVector c40 = DoubleVector.fromArray(SPECIES, from, fromOff + 4 * ldFrom);
+      DoubleVector c41 = DoubleVector.fromArray(SPECIES, from, fromOff + 4 * ldFrom + L);
+      DoubleVector c50 = DoubleVector.fromArray(SPECIES, from, fromOff + 5 * ldFrom);
+      DoubleVector c51 = DoubleVector.fromArray(SPECIES, from, fromOff + 5 * ldFrom + L);
       int ai = paOff;
       int bi = pbOff;
       int nr = 2 * L;
@@ -817,8 +833,8 @@ public final class VectorKernels extends JavaKernels {
    * sliver, 1 for a row read in place), written so for C2's range-check elimination, which needs
    * a constant scale (not verified in the assembly: no hsdis here). With the strides as variables
    * this tile measured 13 % slower at n = 512; the 6 × 2L tile, rewritten the same way, measured
-   * 0.83× and stays as it was. The accumulators start from C
-   * (cleared by the driver) and end in it, with no store helper, for the reason given at
+   * 0.83× and stays as it was. The accumulators start from C₀
+   * and end in C, with no store helper, for the reason given at
    * {@link FmaTile8}.
    */
   private static final class FmaTile4x3 implements PackedGemm.MicroKernel {
@@ -837,29 +853,29 @@ public final class VectorKernels extends JavaKernels {
 
     @Override
     public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
       if (cs == 1) {
-        inPlace(kc, pa, paOff, rs, pb, pbOff, c, cOff, ldc);
+        inPlace(kc, pa, paOff, rs, pb, pbOff, from, fromOff, ldFrom, c, cOff, ldc);
       } else {
-        packed(kc, pa, paOff, pb, pbOff, c, cOff, ldc);
+        packed(kc, pa, paOff, pb, pbOff, from, fromOff, ldFrom, c, cOff, ldc);
       }
     }
 
     /** A packed sliver: A(r, p) = pa[paOff + p·MR + r]. */
     private static void packed(int kc, double[] pa, int paOff, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
-      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
-      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
-      DoubleVector c02 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * L);
-      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
-      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
-      DoubleVector c12 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + 2 * L);
-      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
-      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
-      DoubleVector c22 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + 2 * L);
-      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
-      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
-      DoubleVector c32 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + 2 * L);
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, from, fromOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, from, fromOff + L);
+      DoubleVector c02 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + L);
+      DoubleVector c12 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + 2 * L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + L);
+      DoubleVector c22 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + 2 * L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + L);
+      DoubleVector c32 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + 2 * L);
       for (int p = 0; p < kc; p++) {
         int ai = paOff + p * MR;
         int bi = pbOff + p * NR;
@@ -899,19 +915,19 @@ public final class VectorKernels extends JavaKernels {
 
     /** A read in place, row-major: A(r, p) = pa[paOff + r·rs + p]. */
     private static void inPlace(int kc, double[] pa, int paOff, int rs, double[] pb, int pbOff,
-        double[] c, int cOff, int ldc) {
-      DoubleVector c00 = DoubleVector.fromArray(SPECIES, c, cOff);
-      DoubleVector c01 = DoubleVector.fromArray(SPECIES, c, cOff + L);
-      DoubleVector c02 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * L);
-      DoubleVector c10 = DoubleVector.fromArray(SPECIES, c, cOff + ldc);
-      DoubleVector c11 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + L);
-      DoubleVector c12 = DoubleVector.fromArray(SPECIES, c, cOff + ldc + 2 * L);
-      DoubleVector c20 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc);
-      DoubleVector c21 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + L);
-      DoubleVector c22 = DoubleVector.fromArray(SPECIES, c, cOff + 2 * ldc + 2 * L);
-      DoubleVector c30 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc);
-      DoubleVector c31 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + L);
-      DoubleVector c32 = DoubleVector.fromArray(SPECIES, c, cOff + 3 * ldc + 2 * L);
+        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
+      DoubleVector c00 = DoubleVector.fromArray(SPECIES, from, fromOff);
+      DoubleVector c01 = DoubleVector.fromArray(SPECIES, from, fromOff + L);
+      DoubleVector c02 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * L);
+      DoubleVector c10 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom);
+      DoubleVector c11 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + L);
+      DoubleVector c12 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + 2 * L);
+      DoubleVector c20 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom);
+      DoubleVector c21 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + L);
+      DoubleVector c22 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + 2 * L);
+      DoubleVector c30 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom);
+      DoubleVector c31 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + L);
+      DoubleVector c32 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + 2 * L);
       int a0 = paOff;
       int a1 = paOff + rs;
       int a2 = paOff + 2 * rs;

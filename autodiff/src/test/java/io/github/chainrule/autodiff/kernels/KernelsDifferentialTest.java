@@ -528,8 +528,9 @@ class KernelsDifferentialTest {
             }
           }
         }
-        // Across the cache blocks (KC = 256 along k, MC = 96 along m).
-        checkGemm(kernels, ta, tb, 100, 70, 600);
+        // Across the cache blocks (KC = 256 along k for 8 lanes and plain Java, 1024 for 4 lanes;
+        // MC = 96 along m).
+        checkGemm(kernels, ta, tb, 100, 70, 1100);
         checkGemm(kernels, ta, tb, 197, 25, 300);
       }
     }
@@ -558,6 +559,54 @@ class KernelsDifferentialTest {
     }
   }
 
+  /**
+   * On the blocked path every element of C is one chain of fused multiply-adds over p in order,
+   * from +0.0: C[i][j] = fma(A(i, k-1), B(k-1, j), … fma(A(i, 0), B(0, j), +0.0)). A ragged edge
+   * tile continues the chain from C like a full one, so the bits depend on neither the tile, nor
+   * the cache blocking, nor the band a thread takes. Shapes avoid the shortcuts (k = 1, m = 1,
+   * n = 1, and the unpacked path for k or m up to 4), which sum in other orders.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"8x2", "6x2", "4x3"})
+  void everyElementIsOneFmaChainOverKWhateverTheTileOrBlocking(String tile) {
+    Kernels[] kernels = {new VectorKernels(tile), new VectorKernels(tile, 3, 5, false),
+        new VectorKernels(tile, 3, 5, true), new VectorKernels(tile, 7, 96, false)};
+    String[] names = {"default blocking", "kc=3 mc=5", "kc=3 mc=5 A packed", "kc=7"};
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        for (int m : new int[] {5, 7, 13, 25}) {
+          for (int n : new int[] {5, 9, 13, 17, 25}) {
+            for (int k : new int[] {5, 13, 300}) {
+              double[] a = finite(31L * m + k, m * k);
+              double[] b = finite(37L * n + k, k * n);
+              double[] chain = new double[m * n];
+              for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                  double s = 0.0;
+                  for (int p = 0; p < k; p++) {
+                    s = Math.fma(ta ? a[p * m + i] : a[i * k + p], tb ? b[j * k + p] : b[p * n + j], s);
+                  }
+                  chain[i * n + j] = s;
+                }
+              }
+              for (int v = 0; v < kernels.length; v++) {
+                double[] c = new double[m * n];
+                kernels[v].gemm(ta, tb, m, n, k, a, 0, b, 0, c, 0);
+                for (int e = 0; e < m * n; e++) {
+                  if (Double.compare(chain[e], c[e]) != 0) {
+                    fail(tile + " tile, " + names[v] + ", gemm" + (ta ? "T" : "N") + (tb ? "T" : "N")
+                        + " m=" + m + " n=" + n + " k=" + k + ": C[" + (e / n) + "][" + (e % n) + "] is "
+                        + c[e] + ", the FMA chain over k gives " + chain[e]);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void nonPositiveGemmBlockingIsRejectedWithItsSizes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VectorKernels("4x3", 0, 96, false));
@@ -572,7 +621,7 @@ class KernelsDifferentialTest {
 
   @Test
   void gemmWithOneLongDimension() {
-    // Long dimensions cross the cache blocks (KC = 256 along k, MC = 96 along m).
+    // Long dimensions cross the cache blocks (KC = 256 or 1024 along k, MC = 96 along m).
     int[][] shapes = {{1000, 3, 5}, {4097, 2, 7}, {3, 1000, 9}, {2, 4097, 3}, {5, 7, 1000},
         {3, 2, 4097}, {1, 4097, 17}, {4097, 1, 9}, {17, 9, 4097}, {100, 70, 600}};
     for (int[] s : shapes) {
