@@ -38,8 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and neither a recorded graph nor an {@link OpHook} is wanted, the pass propagates plain doubles
  * through each op's {@link Op#scalarVjp}: no tensor per contribution, and each node's gradient is
  * kept as a double until {@link Tensor#grad()} asks for it. The sums are the same, in the same
- * order, so the gradients are the same bits as the tensor path's. Everything else, and every pass
- * with {@link #createGraph createGraph(true)}, takes the tensor path.
+ * order, so the gradients are the same bits as the tensor path's. Without an edge listener, finding
+ * the nodes and propagating through them are one sweep down the window, which stores each node's
+ * gradient as it passes (ScalarSweep). Everything else, and every pass with {@link #createGraph
+ * createGraph(true)}, takes the tensor path.
  *
  * <h2>Threads</h2>
  * Passes over disjoint graphs may run in parallel threads. Two passes that share nodes must not run
