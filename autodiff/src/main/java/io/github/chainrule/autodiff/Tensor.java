@@ -550,10 +550,11 @@ public final class Tensor {
     this.seq = nextSeq(latest);
   }
 
-  // The next recording's number. A plain static, not an atomic or a thread-local: both cost a
-  // measurable share of a scalar node's recording. Threads recording at once may race and hand
-  // two nodes the same number; nextSeq still puts every node above its inputs, so the order stays
-  // topological, and the pass notices a tie within one graph and sorts that graph instead.
+  // The next recording's number. A plain static: a thread-local lookup per op was a visible share
+  // of a scalar graph's build (see GradMode), and an atomic would add a locked instruction to every
+  // recording, while neither is needed for correct gradients. Threads recording at once may race
+  // and hand two nodes the same number; nextSeq still puts every node above its inputs, so the
+  // order stays topological, and the pass notices a tie within one graph and sorts that graph.
   private static long lastSeq;
 
   /** A number above {@code latestInput} (the highest input's) and above every earlier recording's. */
