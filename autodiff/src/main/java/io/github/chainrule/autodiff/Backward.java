@@ -26,12 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>Order</h2>
  * A pass visits nodes in the reverse of the order their ops were recorded in, as PyTorch's engine
  * does (its sequence numbers): a node's contributions are summed in the order its consumers were
- * recorded, latest first. Every node is recorded after its inputs, so no sort is needed: the pass
- * walks a window of recording numbers down from the output's and skips numbers its graph does not
- * hold (see {@link Tensor}'s recording number). Where that window would be much larger than the
- * graph (a node recorded long before the rest), the pass sorts the graph by recording number
- * instead, iteratively with an explicit stack, so a chain of a million ops is fine either way.
- * Either way the order, and so every sum, is the same.
+ * recorded, latest first. Every node is recorded after its inputs, so that order is topological by
+ * construction (see {@link Tensor}'s recording number). A pass over scalars finds it without a
+ * sort, walking a window of recording numbers down from the output's (ScalarSweep); every other
+ * pass, and a sweep that gives up, finds the graph's nodes with an iterative depth-first walk (an
+ * explicit stack, so a chain of a million ops is fine) and sorts them by recording number. Either
+ * way the order, and so every sum, is the same.
  *
  * <h2>Graphs of scalars</h2>
  * When every node of the pass is rank 0 and every op has {@link Op#hasScalarRules scalar rules},
@@ -376,102 +376,17 @@ public final class Backward {
 
   /**
    * The nodes a pass from {@code root} reaches, leaves first, then in recording order, root last;
-   * each node's mark holds its position. Found by walking recording numbers down from the root's
-   * (no sort), or, when the graph's numbers are too sparse for that or tied, by sorting.
+   * each node's mark holds its position. The depth-first walk's order is mostly recording order
+   * already, so the sort has little to do.
    */
   private static Order recordingOrder(Tensor root) {
-    Order order = byRecordingWindow(root);
-    if (order == null) {
-      order = sort(root);
-      // Stable: leaves (all numbered 0) keep the walk's order, before every op.
-      Arrays.sort(order.nodes, 0, order.count, Comparator.comparingLong((Tensor t) -> t.seq));
-    }
+    Order order = sort(root);
+    // Stable: leaves (all numbered 0) keep the walk's order, before every op.
+    Arrays.sort(order.nodes, 0, order.count, Comparator.comparingLong((Tensor t) -> t.seq));
     long walk = newWalk();
     for (int i = 0; i < order.count; i++) {
       order.nodes[i].visit = walk | i;
     }
-    return order;
-  }
-
-  /**
-   * How far below the root's recording number a pass looks before it sorts instead: far enough for
-   * graphs recorded interleaved with others (other threads, or several models at once), never so
-   * far that the window is much larger than the graph found so far.
-   */
-  static boolean tooFar(long distance, int reached) {
-    return distance > WINDOW_FLOOR && distance > 8L * reached;
-  }
-
-  private static final int WINDOW_FLOOR = 1 << 16;
-
-  /**
-   * {@link #recordingOrder} without a sort: slot d of a window holds the node recorded d numbers
-   * before the root. Null when a node lies {@link #tooFar too far} down, or two nodes share a number
-   * (threads recording at once).
-   */
-  private static Order byRecordingWindow(Tensor root) {
-    long walk = newWalk();
-    Tensor[] leaves = new Tensor[8];
-    int leafCount = 0;
-    Tensor[] window = new Tensor[16];
-    int end = 0;
-    int reached = 0;
-    if (root.op == null) {
-      leaves[leafCount++] = root;
-    } else {
-      window[0] = root;
-      end = 1;
-      reached = 1;
-    }
-    for (int i = 0; i < end; i++) {
-      Tensor node = window[i];
-      if (node == null) {
-        continue;
-      }
-      Tensor[] many = node.inputs;
-      int arity = many != null ? many.length : node.in1 != null ? 2 : 1;
-      for (int j = 0; j < arity; j++) {
-        Tensor in = many != null ? many[j] : j == 0 ? node.in0 : node.in1;
-        if (!in.needsGrad()) {
-          continue;
-        }
-        if (in.op == null) {
-          if ((in.visit & WALK_BITS) != walk) {
-            in.visit = walk;
-            if (leafCount == leaves.length) {
-              leaves = Arrays.copyOf(leaves, leafCount * 2);
-            }
-            leaves[leafCount++] = in;
-          }
-          continue;
-        }
-        long distance = root.seq - in.seq;
-        if (distance <= 0 || tooFar(distance, reached)) {
-          return null;
-        }
-        int at = (int) distance;
-        if (at >= window.length) {
-          window = Arrays.copyOf(window, Math.max(window.length * 2, at + 1));
-        }
-        Tensor there = window[at];
-        if (there == null) {
-          window[at] = in;
-          reached++;
-          end = Math.max(end, at + 1);
-        } else if (there != in) {
-          return null;
-        }
-      }
-    }
-    Order order = new Order();
-    order.nodes = Arrays.copyOf(leaves, leafCount + reached);
-    order.count = leafCount;
-    for (int i = end - 1; i >= 0; i--) {
-      if (window[i] != null) {
-        order.nodes[order.count++] = window[i];
-      }
-    }
-    order.scalars = allScalarRules(order.nodes, order.count);
     return order;
   }
 

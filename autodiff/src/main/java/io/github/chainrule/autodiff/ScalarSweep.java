@@ -12,8 +12,8 @@ import java.util.Map;
  * with the same order and the same sums.
  *
  * <p>It gives up on a node that is not rank 0, an op without scalar rules, an op of more than two
- * inputs, and on the same conditions under which {@link Backward} would sort instead of walking
- * the window (a node {@link Backward#tooFar too far} down, or two nodes with one number).
+ * inputs, a node too far down (tooFar), and two nodes with one number (threads recording at
+ * once): the general pass sorts such graphs instead.
  */
 final class ScalarSweep {
   private static final long WALK_BITS = 0xFFFF_FFFF_0000_0000L;
@@ -154,7 +154,7 @@ final class ScalarSweep {
       return true;
     }
     long distance = top - in.seq;
-    if (distance <= 0 || Backward.tooFar(distance, reached)) {
+    if (distance <= 0 || tooFar(distance, reached)) {
       return false;
     }
     int at = (int) distance;
@@ -178,6 +178,17 @@ final class ScalarSweep {
     }
     return true;
   }
+
+  /**
+   * How far below the root's recording number the sweep looks before it gives up: far enough for
+   * graphs recorded interleaved with others (other threads, or several models at once), never so
+   * far that the window is much larger than the graph found so far.
+   */
+  private static boolean tooFar(long distance, int reached) {
+    return distance > WINDOW_FLOOR && distance > 8L * reached;
+  }
+
+  private static final int WINDOW_FLOOR = 1 << 16;
 
   private void store(Tensor node, double g) {
     if (captured != null) {
