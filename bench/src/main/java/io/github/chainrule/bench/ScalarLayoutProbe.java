@@ -1,0 +1,412 @@
+package io.github.chainrule.bench;
+
+import io.github.chainrule.autodiff.Tensor;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * What the memory layout of a scalar graph costs, before building another one (issue 13, targets
+ * "micrograd step ≤ 1 ms" and "100k scalar nodes ≤ 3 ms"). It times {@link Workloads#scalarChain}'s
+ * 100k-node chain, build and backward apart, in four layouts, interleaved round by round:
+ *
+ * <ul>
+ *   <li>{@code engine}: chainrule itself, one {@link Tensor} per node;
+ *   <li>{@code objects}: a model of that node (the same fields, 80 bytes) and of its one-sweep
+ *       backward pass, with nothing else: the floor of the object-per-node layout;
+ *   <li>{@code objects+tape}: the same nodes, and each recording also appends its op, its inputs'
+ *       slots and its value to flat arrays (a tape), which backward reads instead of the nodes;
+ *   <li>{@code handles+tape}: the tape alone holds the graph, and a node is a handle holding its
+ *       slot, the 24 bytes a user-facing object needs.
+ * </ul>
+ *
+ * <p>Each layout's dL/dx must equal the engine's, or the probe fails. Thread CPU time, medians per
+ * node; bytes allocated per node from the thread's allocation counter.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.github.chainrule.bench.ScalarLayoutProbe [rounds]</pre>
+ */
+public final class ScalarLayoutProbe {
+  private ScalarLayoutProbe() {}
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  static final int NODES = 100_000;
+  private static final double X = 0.3;
+  private static final double C = 0.5;
+
+  public static void main(String[] args) {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+    Layout[] layouts = {new Engine(), new Objects(), new ObjectsAndTape(), new HandlesAndTape()};
+    double expected = layouts[0].run();
+    long[][] build = new long[layouts.length][rounds];
+    long[][] backward = new long[layouts.length][rounds];
+    long[] allocated = new long[layouts.length];
+    for (int warm = 0; warm < 100; warm++) {
+      for (Layout layout : layouts) {
+        layout.run();
+      }
+    }
+    for (int r = 0; r < rounds; r++) {
+      for (int l = 0; l < layouts.length; l++) {
+        Layout layout = layouts[l];
+        long bytes = THREADS.getCurrentThreadAllocatedBytes();
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        layout.build();
+        long t1 = THREADS.getCurrentThreadCpuTime();
+        double dx = layout.backward();
+        long t2 = THREADS.getCurrentThreadCpuTime();
+        allocated[l] += THREADS.getCurrentThreadAllocatedBytes() - bytes;
+        if (dx != expected) {
+          throw new AssertionError(layout.name() + " gives dL/dx = " + dx + ", the engine " + expected);
+        }
+        build[l][r] = t1 - t0;
+        backward[l][r] = t2 - t1;
+      }
+    }
+    System.out.printf(Locale.ROOT, "%d-node chain (s·c + x), %d interleaved rounds, JDK %s, dL/dx = %s%n",
+        NODES, rounds, Runtime.version(), expected);
+    System.out.printf(Locale.ROOT, "%-14s %12s %12s %12s %14s%n", "layout", "build ns/node", "backward", "total", "bytes/node");
+    for (int l = 0; l < layouts.length; l++) {
+      double b = median(build[l]) / NODES;
+      double w = median(backward[l]) / NODES;
+      System.out.printf(Locale.ROOT, "%-14s %12.1f %12.1f %12.1f %14.1f%n",
+          layouts[l].name(), b, w, b + w, allocated[l] / (double) rounds / NODES);
+    }
+  }
+
+  private static double median(long[] values) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  /** One layout: build the chain, then back-propagate it and return dL/dx. */
+  private abstract static class Layout {
+    abstract String name();
+
+    abstract void build();
+
+    abstract double backward();
+
+    final double run() {
+      build();
+      return backward();
+    }
+  }
+
+  private static final class Engine extends Layout {
+    private final Tensor x = Tensor.scalar(X).requiresGrad();
+    private final Tensor c = Tensor.scalar(C);
+    private Tensor root;
+
+    @Override String name() {
+      return "engine";
+    }
+
+    @Override void build() {
+      x.zeroGrad();
+      Tensor s = x;
+      for (int i = 0; i < NODES / 2; i++) {
+        s = s.mul(c).add(x);
+      }
+      root = s;
+    }
+
+    @Override double backward() {
+      root.backward();
+      root = null;
+      return x.grad().item();
+    }
+  }
+
+  // ---------------------------------------------------------------- the models' ops
+
+  /** An op's scalar rules behind an interface call, as the engine's units have them. */
+  interface Rule {
+    double forward(double a, double b);
+
+    double vjp(int input, double a, double b, double y, double g);
+  }
+
+  static final Rule MUL = new Rule() {
+    @Override public double forward(double a, double b) {
+      return a * b;
+    }
+
+    @Override public double vjp(int input, double a, double b, double y, double g) {
+      return input == 0 ? g * b : g * a;
+    }
+  };
+
+  static final Rule ADD = new Rule() {
+    @Override public double forward(double a, double b) {
+      return a + b;
+    }
+
+    @Override public double vjp(int input, double a, double b, double y, double g) {
+      return g;
+    }
+  };
+
+  static final Rule[] RULES = {MUL, ADD};
+
+  // ---------------------------------------------------------------- objects
+
+  /** The engine's node, field for field (80 bytes with compressed pointers). */
+  static final class Node {
+    double[] data;
+    final double value;
+    int[] shape;
+    String name;
+    boolean requiresGrad;
+    Object grad;
+    double scalarGrad;
+    boolean holdsScalarGrad;
+    Rule op;
+    Node in0;
+    Node in1;
+    Node[] inputs;
+    long seq;
+    long visit;
+
+    Node(double value) {
+      this.value = value;
+    }
+
+    double scalarValue() {
+      double[] d = data;
+      return d != null ? d[0] : value;
+    }
+  }
+
+  private static class Objects extends Layout {
+    final Node x = new Node(X);
+    final Node c = new Node(C);
+    long lastSeq;
+    Node root;
+    private Node[] window = new Node[1 << 17];
+    private double[] sums = new double[1 << 17];
+
+    Objects() {
+      x.requiresGrad = true;
+    }
+
+    @Override String name() {
+      return "objects";
+    }
+
+    Node record(Rule op, Node a, Node b) {
+      Node out = new Node(op.forward(a.scalarValue(), b.scalarValue()));
+      out.op = op;
+      out.in0 = a;
+      out.in1 = b;
+      out.requiresGrad = true;
+      long seq = Math.max(lastSeq, Math.max(a.seq, b.seq)) + 1;
+      lastSeq = seq;
+      out.seq = seq;
+      return out;
+    }
+
+    @Override void build() {
+      Node s = x;
+      for (int i = 0; i < NODES / 2; i++) {
+        s = record(ADD, record(MUL, s, c), x);
+      }
+      root = s;
+    }
+
+    @Override double backward() {
+      long top = root.seq;
+      window[0] = root;
+      sums[0] = 1.0;
+      int end = 1;
+      double dx = 0.0;
+      for (int i = 0; i < end; i++) {
+        Node node = window[i];
+        if (node == null) {
+          continue;
+        }
+        double g = sums[i];
+        Node a = node.in0;
+        Node b = node.in1;
+        double av = a.scalarValue();
+        double bv = b.scalarValue();
+        double y = node.scalarValue();
+        for (int input = 0; input < 2; input++) {
+          Node in = input == 0 ? a : b;
+          double contribution = node.op.vjp(input, av, bv, y, g);
+          if (in.op == null) {
+            if (in.requiresGrad) {
+              dx += contribution;
+            }
+          } else {
+            int at = (int) (top - in.seq);
+            if (window[at] == null) {
+              window[at] = in;
+              sums[at] = contribution;
+              end = Math.max(end, at + 1);
+            } else {
+              sums[at] += contribution;
+            }
+          }
+        }
+        node.scalarGrad = g;
+        node.holdsScalarGrad = true;
+      }
+      Arrays.fill(window, 0, end, null);
+      root = null;
+      return dx;
+    }
+  }
+
+  // ---------------------------------------------------------------- tapes
+
+  /**
+   * Flat arrays, one slot per recorded node: its op (an index into {@link #RULES}), its inputs'
+   * slots (a leaf input is -1 − its index among the leaves) and its value. Primitive arrays only:
+   * a reference stored into a long-lived array costs G1 a fenced card check per store, which in
+   * a first version (ops and leaves stored as references) made the build twice as slow.
+   */
+  static final class Tape {
+    final int[] ops = new int[NODES];
+    final int[] in0 = new int[NODES];
+    final int[] in1 = new int[NODES];
+    final double[] values = new double[NODES];
+    final double[] sums = new double[NODES];
+    final int[] reached = new int[NODES];
+    final Node[] leaves;
+    int size;
+    int walk;
+
+    Tape(Node... leaves) {
+      this.leaves = leaves;
+    }
+
+    int append(int op, int a, int b) {
+      int slot = size++;
+      double av = a >= 0 ? values[a] : leaves[-1 - a].scalarValue();
+      double bv = b >= 0 ? values[b] : leaves[-1 - b].scalarValue();
+      ops[slot] = op;
+      in0[slot] = a;
+      in1[slot] = b;
+      values[slot] = RULES[op].forward(av, bv);
+      return slot;
+    }
+
+    /** Back-propagates from the last slot; returns the sum reaching leaf 0 (x). */
+    double backward() {
+      int mark = ++walk;
+      int root = size - 1;
+      sums[root] = 1.0;
+      reached[root] = mark;
+      double dx = 0.0;
+      for (int s = root; s >= 0; s--) {
+        if (reached[s] != mark) {
+          continue;
+        }
+        double g = sums[s];
+        Rule op = RULES[ops[s]];
+        int a = in0[s];
+        int b = in1[s];
+        double av = a >= 0 ? values[a] : leaves[-1 - a].scalarValue();
+        double bv = b >= 0 ? values[b] : leaves[-1 - b].scalarValue();
+        for (int input = 0; input < 2; input++) {
+          int in = input == 0 ? a : b;
+          double contribution = op.vjp(input, av, bv, values[s], g);
+          if (in >= 0) {
+            if (reached[in] != mark) {
+              reached[in] = mark;
+              sums[in] = contribution;
+            } else {
+              sums[in] += contribution;
+            }
+          } else if (leaves[-1 - in].requiresGrad) {
+            dx += contribution;
+          }
+        }
+      }
+      size = 0;
+      return dx;
+    }
+  }
+
+  private static final int LEAF_X = -1;
+  private static final int LEAF_C = -2;
+
+  private static final class ObjectsAndTape extends Objects {
+    private final Tape tape = new Tape(x, c);
+
+    @Override String name() {
+      return "objects+tape";
+    }
+
+    /** The engine's node as before, plus its slot on the tape (kept in {@code visit}). */
+    Node taped(Rule op, int code, Node a, int slotA, Node b, int slotB) {
+      Node out = record(op, a, b);
+      out.visit = tape.append(code, slotA, slotB);
+      return out;
+    }
+
+    @Override void build() {
+      Node s = x;
+      int slot = LEAF_X;
+      for (int i = 0; i < NODES / 2; i++) {
+        Node product = taped(MUL, 0, s, slot, c, LEAF_C);
+        s = taped(ADD, 1, product, (int) product.visit, x, LEAF_X);
+        slot = (int) s.visit;
+      }
+      root = s;
+    }
+
+    @Override double backward() {
+      root = null;
+      return tape.backward();
+    }
+  }
+
+  /** A user-facing node that is only a view of its tape slot. */
+  static final class Handle {
+    final int slot;
+    String name;
+    boolean requiresGrad;
+
+    Handle(int slot) {
+      this.slot = slot;
+    }
+  }
+
+  private static final class HandlesAndTape extends Layout {
+    private final Node x = new Node(X);
+    private final Tape tape = new Tape(x, new Node(C));
+    private Handle root;
+
+    HandlesAndTape() {
+      x.requiresGrad = true;
+    }
+
+    @Override String name() {
+      return "handles+tape";
+    }
+
+    private Handle record(int code, int slotA, int slotB) {
+      Handle out = new Handle(tape.append(code, slotA, slotB));
+      out.requiresGrad = true;
+      return out;
+    }
+
+    @Override void build() {
+      int slot = LEAF_X;
+      Handle s = null;
+      for (int i = 0; i < NODES / 2; i++) {
+        s = record(1, record(0, slot, LEAF_C).slot, LEAF_X);
+        slot = s.slot;
+      }
+      root = s;
+    }
+
+    @Override double backward() {
+      root = null;
+      return tape.backward();
+    }
+  }
+}
