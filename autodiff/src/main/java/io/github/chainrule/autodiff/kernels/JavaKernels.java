@@ -195,14 +195,14 @@ public class JavaKernels implements Kernels {
     }
 
     @Override
-    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
+    public void tile(int kc, double[] pa, int paOff, int rs, double[] pb, int pbOff,
         double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
       double c00 = 0, c01 = 0, c02 = 0, c03 = 0;
       double c10 = 0, c11 = 0, c12 = 0, c13 = 0;
       double c20 = 0, c21 = 0, c22 = 0, c23 = 0;
       double c30 = 0, c31 = 0, c32 = 0, c33 = 0;
       for (int p = 0; p < kc; p++) {
-        int ai = paOff + p * cs;
+        int ai = paOff + p;
         int bi = pbOff + p * 4;
         double a0 = pa[ai], a1 = pa[ai + rs], a2 = pa[ai + 2 * rs], a3 = pa[ai + 3 * rs];
         double b0 = pb[bi], b1 = pb[bi + 1], b2 = pb[bi + 2], b3 = pb[bi + 3];

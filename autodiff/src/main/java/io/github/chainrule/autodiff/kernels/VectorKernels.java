@@ -661,7 +661,7 @@ public final class VectorKernels extends JavaKernels {
     }
 
     @Override
-    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
+    public void tile(int kc, double[] pa, int paOff, int rs, double[] pb, int pbOff,
         double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
       // The accumulators start from C₀ (C, or zeros) and end in C: no separate
       // store helper, whose calls pushed this method past C2's NodeCountInliningCutoff, left
@@ -692,7 +692,7 @@ public final class VectorKernels extends JavaKernels {
       int o5 = 5 * rs;
       int o6 = 6 * rs;
       int o7 = 7 * rs;
-      for (int p = 0; p < kc; p++, ai += cs, bi += nr) {
+      for (int p = 0; p < kc; p++, ai++, bi += nr) {
         DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
         DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
         DoubleVector a = DoubleVector.broadcast(SPECIES, pa[ai]);
@@ -759,7 +759,7 @@ public final class VectorKernels extends JavaKernels {
     }
 
     @Override
-    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
+    public void tile(int kc, double[] pa, int paOff, int rs, double[] pb, int pbOff,
         double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
       // The accumulators start from C₀ (C, or zeros) and end in C: no separate
       // store helper, whose calls pushed this method past C2's NodeCountInliningCutoff, left
@@ -784,7 +784,7 @@ public final class VectorKernels extends JavaKernels {
       int o3 = 3 * rs;
       int o4 = 4 * rs;
       int o5 = 5 * rs;
-      for (int p = 0; p < kc; p++, ai += cs, bi += nr) {
+      for (int p = 0; p < kc; p++, ai++, bi += nr) {
         DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
         DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
         DoubleVector a = DoubleVector.broadcast(SPECIES, pa[ai]);
@@ -829,13 +829,12 @@ public final class VectorKernels extends JavaKernels {
    * against {@link FmaTile6}, one thread, interleaved call by call in one JVM, median thread CPU
    * time: 1.07× at n = 64, 1.15× at 128 and 256, 1.18× at 512 (bench's {@code AbProbe gemm}).
    *
-   * <p>Two loops, one per layout of A, each indexing with a constant stride in p (MR for a packed
-   * sliver, 1 for a row read in place), written so for C2's range-check elimination, which needs
-   * a constant scale (not verified in the assembly: no hsdis here). With the strides as variables
-   * this tile measured 13 % slower at n = 512; the 6 × 2L tile, rewritten the same way, measured
-   * 0.83× and stays as it was. The accumulators start from C₀
-   * and end in C, with no store helper, for the reason given at
-   * {@link FmaTile8}.
+   * <p>Each of the four rows of A is read with stride 1 in p (packed slivers have the layout of
+   * rows read in place), written so for C2's range-check elimination, which needs a constant scale
+   * (not verified in the assembly: no hsdis here). With the stride in p a variable this tile
+   * measured 13 % slower at n = 512; the 6 × 2L tile, rewritten the same way, measured 0.83× and
+   * stays as it was. The accumulators start from C₀ and end in C, with no store helper, for the
+   * reason given at {@link FmaTile8}.
    */
   private static final class FmaTile4x3 implements PackedGemm.MicroKernel {
     private static final int MR = 4;
@@ -852,69 +851,7 @@ public final class VectorKernels extends JavaKernels {
     }
 
     @Override
-    public void tile(int kc, double[] pa, int paOff, int rs, int cs, double[] pb, int pbOff,
-        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
-      if (cs == 1) {
-        inPlace(kc, pa, paOff, rs, pb, pbOff, from, fromOff, ldFrom, c, cOff, ldc);
-      } else {
-        packed(kc, pa, paOff, pb, pbOff, from, fromOff, ldFrom, c, cOff, ldc);
-      }
-    }
-
-    /** A packed sliver: A(r, p) = pa[paOff + p·MR + r]. */
-    private static void packed(int kc, double[] pa, int paOff, double[] pb, int pbOff,
-        double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
-      DoubleVector c00 = DoubleVector.fromArray(SPECIES, from, fromOff);
-      DoubleVector c01 = DoubleVector.fromArray(SPECIES, from, fromOff + L);
-      DoubleVector c02 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * L);
-      DoubleVector c10 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom);
-      DoubleVector c11 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + L);
-      DoubleVector c12 = DoubleVector.fromArray(SPECIES, from, fromOff + ldFrom + 2 * L);
-      DoubleVector c20 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom);
-      DoubleVector c21 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + L);
-      DoubleVector c22 = DoubleVector.fromArray(SPECIES, from, fromOff + 2 * ldFrom + 2 * L);
-      DoubleVector c30 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom);
-      DoubleVector c31 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + L);
-      DoubleVector c32 = DoubleVector.fromArray(SPECIES, from, fromOff + 3 * ldFrom + 2 * L);
-      for (int p = 0; p < kc; p++) {
-        int ai = paOff + p * MR;
-        int bi = pbOff + p * NR;
-        DoubleVector b0 = DoubleVector.fromArray(SPECIES, pb, bi);
-        DoubleVector b1 = DoubleVector.fromArray(SPECIES, pb, bi + L);
-        DoubleVector b2 = DoubleVector.fromArray(SPECIES, pb, bi + 2 * L);
-        DoubleVector a = DoubleVector.broadcast(SPECIES, pa[ai]);
-        c00 = a.fma(b0, c00);
-        c01 = a.fma(b1, c01);
-        c02 = a.fma(b2, c02);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 1]);
-        c10 = a.fma(b0, c10);
-        c11 = a.fma(b1, c11);
-        c12 = a.fma(b2, c12);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 2]);
-        c20 = a.fma(b0, c20);
-        c21 = a.fma(b1, c21);
-        c22 = a.fma(b2, c22);
-        a = DoubleVector.broadcast(SPECIES, pa[ai + 3]);
-        c30 = a.fma(b0, c30);
-        c31 = a.fma(b1, c31);
-        c32 = a.fma(b2, c32);
-      }
-      c00.intoArray(c, cOff);
-      c01.intoArray(c, cOff + L);
-      c02.intoArray(c, cOff + 2 * L);
-      c10.intoArray(c, cOff + ldc);
-      c11.intoArray(c, cOff + ldc + L);
-      c12.intoArray(c, cOff + ldc + 2 * L);
-      c20.intoArray(c, cOff + 2 * ldc);
-      c21.intoArray(c, cOff + 2 * ldc + L);
-      c22.intoArray(c, cOff + 2 * ldc + 2 * L);
-      c30.intoArray(c, cOff + 3 * ldc);
-      c31.intoArray(c, cOff + 3 * ldc + L);
-      c32.intoArray(c, cOff + 3 * ldc + 2 * L);
-    }
-
-    /** A read in place, row-major: A(r, p) = pa[paOff + r·rs + p]. */
-    private static void inPlace(int kc, double[] pa, int paOff, int rs, double[] pb, int pbOff,
+    public void tile(int kc, double[] pa, int paOff, int rs, double[] pb, int pbOff,
         double[] from, int fromOff, int ldFrom, double[] c, int cOff, int ldc) {
       DoubleVector c00 = DoubleVector.fromArray(SPECIES, from, fromOff);
       DoubleVector c01 = DoubleVector.fromArray(SPECIES, from, fromOff + L);
