@@ -16,8 +16,8 @@ import java.util.Locale;
  *       backward pass, with nothing else: the floor of the object-per-node layout;
  *   <li>{@code objects+tape}: the same nodes, and each recording also appends its op, its inputs'
  *       slots and its value to flat arrays (a tape), which backward reads instead of the nodes;
- *   <li>{@code handles+tape}: the tape alone holds the graph, and a node is a handle holding its
- *       slot, the 24 bytes a user-facing object needs.
+ *   <li>{@code handles+tape}: the tape alone is what backward reads, and a node is a 32-byte handle
+ *       holding its slot and its inputs (for the graph's lifetime) and nothing else.
  * </ul>
  *
  * <p>Each layout's dL/dx must equal the engine's, or the probe fails. Thread CPU time, medians per
@@ -364,20 +364,29 @@ public final class ScalarLayoutProbe {
     }
   }
 
-  /** A user-facing node that is only a view of its tape slot. */
+  /**
+   * A user-facing node that is a view of its tape slot. It holds its inputs too, so that a graph
+   * stays alive exactly as long as its nodes are held, as the engine's nodes do; and so, like
+   * them, every handle escapes (without that, the JIT removed the products' handles outright).
+   */
   static final class Handle {
     final int slot;
+    final Object in0;
+    final Object in1;
     String name;
     boolean requiresGrad;
 
-    Handle(int slot) {
+    Handle(int slot, Object in0, Object in1) {
       this.slot = slot;
+      this.in0 = in0;
+      this.in1 = in1;
     }
   }
 
   private static final class HandlesAndTape extends Layout {
     private final Node x = new Node(X);
-    private final Tape tape = new Tape(x, new Node(C));
+    private final Node c = new Node(C);
+    private final Tape tape = new Tape(x, c);
     private Handle root;
 
     HandlesAndTape() {
@@ -388,20 +397,22 @@ public final class ScalarLayoutProbe {
       return "handles+tape";
     }
 
-    private Handle record(int code, int slotA, int slotB) {
-      Handle out = new Handle(tape.append(code, slotA, slotB));
+    private Handle record(int code, Object a, int slotA, Object b, int slotB) {
+      Handle out = new Handle(tape.append(code, slotA, slotB), a, b);
       out.requiresGrad = true;
       return out;
     }
 
     @Override void build() {
+      Object s = x;
       int slot = LEAF_X;
-      Handle s = null;
       for (int i = 0; i < NODES / 2; i++) {
-        s = record(1, record(0, slot, LEAF_C).slot, LEAF_X);
-        slot = s.slot;
+        Handle product = record(0, s, slot, c, LEAF_C);
+        Handle sum = record(1, product, product.slot, x, LEAF_X);
+        s = sum;
+        slot = sum.slot;
       }
-      root = s;
+      root = (Handle) s;
     }
 
     @Override double backward() {
