@@ -120,12 +120,20 @@ public final class Shaping {
     double[] src = x.data();
     double[] out = new double[src.length];
     if (rank == 2) {
-      // The common case, a matrix transpose, without the odometer.
+      // The common case, a matrix transpose, without the odometer, in tiles of 8 × 8: each tile
+      // reads 8 lines of the input and writes 8 of the output. Row after row, every element read
+      // was a new line once the matrix outgrew L1: 375 µs at 128 × 512, against torch's 100 µs.
       int rows = shape[0];
       int cols = shape[1];
-      for (int i = 0; i < rows; i++) {
-        for (int j = 0; j < cols; j++) {
-          out[i * cols + j] = src[i * walk[0] + j * walk[1]];
+      for (int i0 = 0; i0 < rows; i0 += 8) {
+        int i1 = Math.min(rows, i0 + 8);
+        for (int j0 = 0; j0 < cols; j0 += 8) {
+          int j1 = Math.min(cols, j0 + 8);
+          for (int i = i0; i < i1; i++) {
+            for (int j = j0; j < j1; j++) {
+              out[i * cols + j] = src[i * walk[0] + j * walk[1]];
+            }
+          }
         }
       }
       return Tensor.wrap(out, shape);
