@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.chainrule.autodiff.Tensor;
 import io.github.chainrule.autodiff.ops.OpTable;
+import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -144,11 +145,13 @@ class ExpressionGraphTest {
 
   /**
    * The Tensor method the builtin stands for: the op table's op name (maximum for max, sum for sum
-   * along an axis), called with the tensors and then the integer parameters.
+   * along an axis), called with the tensors and then the integer parameters. An op needs no such
+   * method (a new one is a row of the table and nothing else); without one, the Java call is
+   * {@code Tensor.apply} of the row's op.
    */
   static Tensor javaCall(Builtin f, int[] ints, Tensor... args) throws ReflectiveOperationException {
-    String method = OpTable.entries().stream().filter(e -> f.text().equals(e.function())).map(OpTable.Entry::name)
-        .findFirst().orElseThrow();
+    OpTable.Entry row = OpTable.entries().stream()
+        .filter(e -> f.text().equals(e.function()) && e.ints().size() == ints.length).findFirst().orElseThrow();
     Class<?>[] types = new Class<?>[args.length - 1 + ints.length];
     Object[] values = new Object[types.length];
     for (int i = 0; i < types.length; i++) {
@@ -156,7 +159,13 @@ class ExpressionGraphTest {
       types[i] = tensor ? Tensor.class : int.class;
       values[i] = tensor ? args[i + 1] : ints[i - (args.length - 1)];
     }
-    return (Tensor) Tensor.class.getMethod(method, types).invoke(args[0], values);
+    Method method;
+    try {
+      method = Tensor.class.getMethod(row.name(), types);
+    } catch (NoSuchMethodException none) {
+      return Tensor.apply(row.op(args, new double[0], ints), args);
+    }
+    return (Tensor) method.invoke(args[0], values);
   }
 
   static List<Builtin> builtins() {
