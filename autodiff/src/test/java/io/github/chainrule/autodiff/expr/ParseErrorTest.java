@@ -27,6 +27,20 @@ class ParseErrorTest {
     return Builtin.values().stream().map(Builtin::text).distinct().collect(Collectors.joining(", "));
   }
 
+  @Test
+  void theListOfKnownFunctionsNamesEachBuiltinOnceInTheTablesOrder() {
+    // Today's functions, in order; a new op may come anywhere between them without breaking this.
+    String listed = parseError("foo(x)").reason().replaceFirst("^.*known functions: ", "");
+    int at = -1;
+    for (String f : new String[] {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "sin", "cos",
+        "softplus", "max", "min", "sum", "mean", "transpose"}) {
+      int next = (", " + listed + ", ").indexOf(", " + f + ", ");
+      assertTrue(next > at, f + " is missing or out of order in: " + listed);
+      assertEquals(next, (", " + listed + ", ").lastIndexOf(", " + f + ", "), f + " is listed twice in: " + listed);
+      at = next;
+    }
+  }
+
   static Stream<Arguments> malformed() {
     return Stream.of(
         // ---- nothing, or too little
