@@ -23,6 +23,11 @@ import java.util.Locale;
  * <p>Each layout's dL/dx must equal the engine's, or the probe fails. Thread CPU time, medians per
  * node; bytes allocated per node from the thread's allocation counter.
  *
+ * <p>Then micrograd's step ({@link Workloads.MicrogradDemo}, 65k nodes of three ops) against the
+ * same graph, weights, data and update in the handle+tape layout, twice: with each op's rules
+ * called through an interface, as a loop over op units must, and by a switch on the op, as a loop
+ * that knew its ops could. The losses must agree, step by step.
+ *
  * <pre>java -cp bench/target/benchmarks.jar io.github.chainrule.bench.ScalarLayoutProbe [rounds]</pre>
  */
 public final class ScalarLayoutProbe {
@@ -72,6 +77,48 @@ public final class ScalarLayoutProbe {
       System.out.printf(Locale.ROOT, "%-14s %12.1f %12.1f %12.1f %14.1f%n",
           layouts[l].name(), b, w, b + w, allocated[l] / (double) rounds / NODES);
     }
+    micrograd(rounds);
+  }
+
+  /**
+   * micrograd's step, the engine's ({@link Workloads.MicrogradDemo}) against the same graph, data,
+   * weights and update in the handle+tape layout, interleaved step by step. Their losses must
+   * agree, or the probe fails.
+   */
+  static void micrograd(int rounds) {
+    Workloads.MicrogradDemo engine = new Workloads.MicrogradDemo();
+    MicrogradOnTape called = new MicrogradOnTape(engine, false);
+    MicrogradOnTape switched = new MicrogradOnTape(engine, true);
+    long[][] times = new long[3][rounds];
+    long[][] backward = new long[2][rounds];
+    double worst = 0;
+    for (int r = -100; r < rounds; r++) {
+      long t0 = THREADS.getCurrentThreadCpuTime();
+      double loss = engine.step();
+      long t1 = THREADS.getCurrentThreadCpuTime();
+      double a = called.step();
+      long t2 = THREADS.getCurrentThreadCpuTime();
+      double b = switched.step();
+      long t3 = THREADS.getCurrentThreadCpuTime();
+      worst = Math.max(worst, Math.max(Math.abs(a - loss), Math.abs(b - loss)) / Math.abs(loss));
+      if (worst > 1e-9) {
+        throw new AssertionError("step " + r + ": the engine's loss is " + loss + ", the models' " + a + " and " + b);
+      }
+      if (r >= 0) {
+        times[0][r] = t1 - t0;
+        times[1][r] = t2 - t1;
+        times[2][r] = t3 - t2;
+        backward[0][r] = called.backwardTime;
+        backward[1][r] = switched.backwardTime;
+      }
+    }
+    System.out.printf(Locale.ROOT, "micrograd's step (%d nodes), %d interleaved steps, losses agreeing to %.1e:%n",
+        called.nodes, rounds, worst);
+    System.out.printf(Locale.ROOT, "  engine                                   %6.0f µs%n", median(times[0]) / 1e3);
+    System.out.printf(Locale.ROOT, "  handles+tape, rules called through Rule   %6.0f µs (backward %.0f)%n",
+        median(times[1]) / 1e3, median(backward[0]) / 1e3);
+    System.out.printf(Locale.ROOT, "  handles+tape, rules by a switch           %6.0f µs (backward %.0f)%n",
+        median(times[2]) / 1e3, median(backward[1]) / 1e3);
   }
 
   private static double median(long[] values) {
@@ -148,7 +195,17 @@ public final class ScalarLayoutProbe {
     }
   };
 
-  static final Rule[] RULES = {MUL, ADD};
+  static final Rule RELU = new Rule() {
+    @Override public double forward(double a, double b) {
+      return Math.max(a, 0.0);
+    }
+
+    @Override public double vjp(int input, double a, double b, double y, double g) {
+      return input == 0 && a > 0 ? g : 0.0;
+    }
+  };
+
+  static final Rule[] RULES = {MUL, ADD, RELU};
 
   // ---------------------------------------------------------------- objects
 
@@ -275,11 +332,35 @@ public final class ScalarLayoutProbe {
     final double[] sums = new double[NODES];
     final int[] reached = new int[NODES];
     final Node[] leaves;
+    final double[] leafGrads;
+    // The rules by a switch on the op's index instead of a call through Rule: what a loop that
+    // knew its ops' rules would cost, against the indirect calls a loop over units needs.
+    private final boolean switched;
     int size;
     int walk;
 
     Tape(Node... leaves) {
+      this(false, leaves);
+    }
+
+    Tape(boolean switched, Node... leaves) {
+      this.switched = switched;
       this.leaves = leaves;
+      this.leafGrads = new double[leaves.length];
+    }
+
+    private double forward(int op, double a, double b) {
+      if (!switched) {
+        return RULES[op].forward(a, b);
+      }
+      return op == 0 ? a * b : op == 1 ? a + b : Math.max(a, 0.0);
+    }
+
+    private double vjp(int op, int input, double a, double b, double y, double g) {
+      if (!switched) {
+        return RULES[op].vjp(input, a, b, y, g);
+      }
+      return op == 0 ? (input == 0 ? g * b : g * a) : op == 1 ? g : (input == 0 && a > 0 ? g : 0.0);
     }
 
     int append(int op, int a, int b) {
@@ -289,30 +370,30 @@ public final class ScalarLayoutProbe {
       ops[slot] = op;
       in0[slot] = a;
       in1[slot] = b;
-      values[slot] = RULES[op].forward(av, bv);
+      values[slot] = forward(op, av, bv);
       return slot;
     }
 
-    /** Back-propagates from the last slot; returns the sum reaching leaf 0 (x). */
+    /** Back-propagates from the last slot into {@link #leafGrads}; returns leaf 0's (x's). */
     double backward() {
+      java.util.Arrays.fill(leafGrads, 0.0);
       int mark = ++walk;
       int root = size - 1;
       sums[root] = 1.0;
       reached[root] = mark;
-      double dx = 0.0;
       for (int s = root; s >= 0; s--) {
         if (reached[s] != mark) {
           continue;
         }
         double g = sums[s];
-        Rule op = RULES[ops[s]];
+        int op = ops[s];
         int a = in0[s];
         int b = in1[s];
         double av = a >= 0 ? values[a] : leaves[-1 - a].scalarValue();
         double bv = b >= 0 ? values[b] : leaves[-1 - b].scalarValue();
         for (int input = 0; input < 2; input++) {
           int in = input == 0 ? a : b;
-          double contribution = op.vjp(input, av, bv, values[s], g);
+          double contribution = vjp(op, input, av, bv, values[s], g);
           if (in >= 0) {
             if (reached[in] != mark) {
               reached[in] = mark;
@@ -321,12 +402,12 @@ public final class ScalarLayoutProbe {
               sums[in] += contribution;
             }
           } else if (leaves[-1 - in].requiresGrad) {
-            dx += contribution;
+            leafGrads[-1 - in] += contribution;
           }
         }
       }
       size = 0;
-      return dx;
+      return leafGrads[0];
     }
   }
 
@@ -418,6 +499,112 @@ public final class ScalarLayoutProbe {
     @Override double backward() {
       root = null;
       return tape.backward();
+    }
+  }
+
+  /**
+   * {@link Workloads.MicrogradDemo}'s step in the handle+tape layout: the same graph (recorded in
+   * the same order, so backward sums in the same order), initial weights, data and update. Leaves
+   * are the parameters, the inputs and the constants; a leaf's handle has slot −1 − its index.
+   */
+  private static final class MicrogradOnTape {
+    private final Node[] params;
+    private final Handle[] paramHandles;
+    private final Handle[][] neurons; // each: weights..., bias
+    private final Handle[][] inputs;
+    private final Handle zero;
+    private final Handle one;
+    private final Handle[] minusY;
+    private final Handle inverse100;
+    private final Handle regularisation;
+    private final Tape tape;
+    private final int[] layerSizes = {2, 16, 16, 1};
+    private int k;
+    int nodes;
+    long backwardTime;
+
+    MicrogradOnTape(Workloads.MicrogradDemo demo, boolean switched) {
+      java.util.List<Node> leaves = new java.util.ArrayList<>();
+      params = new Node[demo.params.size()];
+      paramHandles = new Handle[params.length];
+      for (int i = 0; i < params.length; i++) {
+        params[i] = new Node(0.0);
+        params[i].data = new double[] {demo.params.get(i).item()};
+        params[i].requiresGrad = true;
+        paramHandles[i] = leaf(leaves, params[i]);
+      }
+      neurons = new Handle[demo.neurons.size()][];
+      for (int n = 0, p = 0; n < neurons.length; n++) {
+        neurons[n] = new Handle[demo.neurons.get(n).length];
+        for (int i = 0; i < neurons[n].length; i++) {
+          neurons[n][i] = paramHandles[p++];
+        }
+      }
+      inputs = new Handle[demo.xs.length][];
+      minusY = new Handle[demo.xs.length];
+      for (int i = 0; i < inputs.length; i++) {
+        inputs[i] = new Handle[] {
+            leaf(leaves, new Node(demo.xs[i][0].item())), leaf(leaves, new Node(demo.xs[i][1].item()))};
+        minusY[i] = leaf(leaves, new Node(-demo.ys[i]));
+      }
+      zero = leaf(leaves, new Node(0.0));
+      one = leaf(leaves, new Node(1.0));
+      inverse100 = leaf(leaves, new Node(1.0 / 100));
+      regularisation = leaf(leaves, new Node(1e-4));
+      tape = new Tape(switched, leaves.toArray(new Node[0]));
+    }
+
+    private static Handle leaf(java.util.List<Node> leaves, Node node) {
+      leaves.add(node);
+      return new Handle(-leaves.size(), null, null);
+    }
+
+    private Handle record(int code, Handle a, Handle b) {
+      Handle out = new Handle(tape.append(code, a.slot, b.slot), a, b);
+      out.requiresGrad = true;
+      return out;
+    }
+
+    private Handle score(Handle[] input) {
+      Handle[] act = input;
+      int neuron = 0;
+      for (int l = 0; l < 3; l++) {
+        Handle[] out = new Handle[layerSizes[l + 1]];
+        for (int j = 0; j < out.length; j++) {
+          Handle[] n = neurons[neuron++];
+          Handle s = n[n.length - 1];
+          for (int i = 0; i < act.length; i++) {
+            s = record(1, s, record(0, n[i], act[i]));
+          }
+          out[j] = l < 2 ? record(2, s, zero) : s;
+        }
+        act = out;
+      }
+      return act[0];
+    }
+
+    double step() {
+      Handle dataLoss = zero;
+      for (int i = 0; i < inputs.length; i++) {
+        dataLoss = record(1, dataLoss, record(2, record(1, record(0, score(inputs[i]), minusY[i]), one), zero));
+      }
+      dataLoss = record(0, dataLoss, inverse100);
+      Handle reg = zero;
+      for (Handle p : paramHandles) {
+        reg = record(1, reg, record(0, p, p));
+      }
+      Handle total = record(1, dataLoss, record(0, reg, regularisation));
+      double loss = tape.values[total.slot];
+      nodes = tape.size;
+      long t0 = THREADS.getCurrentThreadCpuTime();
+      tape.backward();
+      backwardTime = THREADS.getCurrentThreadCpuTime() - t0;
+      double lr = 1.0 - 0.9 * k / 100;
+      k = (k + 1) % 100;
+      for (int i = 0; i < params.length; i++) {
+        params[i].data[0] -= lr * tape.leafGrads[i];
+      }
+      return loss;
     }
   }
 }
