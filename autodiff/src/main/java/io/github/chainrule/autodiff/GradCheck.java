@@ -153,7 +153,7 @@ public final class GradCheck {
         entries.add(entry);
       }
     }
-    return new Result(entries, eps, atol, rtol);
+    return new Result(entries, eps, atol, rtol, 0x1p-53 * magnitude(f, leaves, weights) / eps);
   }
 
   private Entry judge(String input, int[] index, double a, Estimate n) {
@@ -239,6 +239,18 @@ public final class GradCheck {
     }
   }
 
+  /** Σ |wᵢ·yᵢ|: the size of the loss's terms, which its rounding follows even where they cancel. */
+  private static double magnitude(Autodiff.Fn f, Tensor[] inputs, double[] weights) {
+    try (GradMode.Scope scope = GradMode.disabled()) {
+      double[] v = f.apply(inputs).data();
+      double s = 0;
+      for (int i = 0; i < v.length; i++) {
+        s += Math.abs(weights == null ? v[i] : weights[i] * v[i]);
+      }
+      return s;
+    }
+  }
+
   private static double evaluate(Autodiff.Fn f, Tensor[] inputs, double[] weights) {
     try (GradMode.Scope scope = GradMode.disabled()) {
       Tensor y = f.apply(inputs);
@@ -290,12 +302,24 @@ public final class GradCheck {
     private final double eps;
     private final double atol;
     private final double rtol;
+    private final double rounding;
 
-    Result(List<Entry> entries, double eps, double atol, double rtol) {
+    Result(List<Entry> entries, double eps, double atol, double rtol, double rounding) {
       this.entries = Collections.unmodifiableList(entries);
       this.eps = eps;
       this.atol = atol;
       this.rtol = rtol;
+      this.rounding = rounding;
+    }
+
+    /**
+     * About how far the central differences can be off from rounding alone: u·|L|/ε, with |L| the
+     * size of the checked loss's terms (Σ |wᵢ·yᵢ| over the projected output) and u = 2⁻⁵³. Where it
+     * approaches atol, a failure may be the numeric side's, not autodiff's: a loss of 10⁸ makes it
+     * 10⁻², a thousand times atol.
+     */
+    public double roundingOfNumeric() {
+      return rounding;
     }
 
     /** True if no element failed (kinks do not fail). */
@@ -351,6 +375,11 @@ public final class GradCheck {
           ": %d elements, %d failed, %d at kinks; worst %s (abs err %.2e); eps=%g atol=%g rtol=%g",
           entries.size(), failures().size(), kinks().size(), w == null ? "-" : w.element(),
           w == null ? 0.0 : w.absError(), eps, atol, rtol));
+      if (!passed() && rounding >= atol / 10) {
+        sb.append(String.format(Locale.ROOT, "%nnote: the loss is so large here that its central differences are only"
+            + " good to about %.1e from rounding (u·|L|/eps), near or above atol=%g: a failure may be the numeric"
+            + " side's. Scale the function down, or check with a larger eps.", rounding, atol));
+      }
       return sb.toString();
     }
   }

@@ -36,6 +36,20 @@ class GradCheckTest {
     assertEquals(2, r.failures().size());
     assertEquals(0.01, r.worst().absError(), 1e-8);
     assertTrue(r.toString().contains("FAILED"), r.toString());
+    assertFalse(r.toString().contains("note:"), "a well-scaled loss needs no note about rounding:\n" + r);
+  }
+
+  @Test
+  void aFailureOnAHugeLossSaysTheNumericSideMayBeTheOneThatIsWrong() {
+    // L = 1e10·y + 0.01·x: dL/dx = 0.01 exactly, but f(x ± ε) differ by 2e-8 on a value of 1e10,
+    // below its rounding, so the central difference for x is off by about 1: autodiff is right.
+    Tensor x = Tensor.scalar(0.5).named("x").requiresGrad();
+    Tensor y = Tensor.scalar(3.0).named("y").requiresGrad();
+    GradCheck.Result r = GradCheck.check(xs -> xs[1].mul(1e10).add(xs[0].mul(0.01)), x, y);
+    assertFalse(r.passed(), r.toString());
+    assertEquals(0.01, r.entries().get(0).analytic(), 0.0);
+    assertEquals(0x1p-53 * 3e10 / 1e-6, r.roundingOfNumeric(), 1e-3 * r.roundingOfNumeric());
+    assertTrue(r.toString().contains("note: the loss is so large here"), r.toString());
   }
 
   @Test
