@@ -153,7 +153,7 @@ public final class GradCheck {
         entries.add(entry);
       }
     }
-    return new Result(entries, eps, atol, rtol, 0x1p-53 * magnitude(f, leaves, weights) / eps);
+    return new Result(entries, eps, atol, rtol, Rule.rounding(magnitude(f, leaves, weights), eps));
   }
 
   private Entry judge(String input, int[] index, double a, Estimate n) {
@@ -231,6 +231,25 @@ public final class GradCheck {
     /** |x − y| ≤ atol + rtol·max(|x|, |y|): the two numbers agree within the tolerances. */
     public boolean close(double x, double y) {
       return Math.abs(x - y) <= atol + rtol * Math.max(Math.abs(x), Math.abs(y));
+    }
+
+    /**
+     * For a failed check's report: a line saying that central differences are only good to about
+     * {@code rounding} (u·|L|/ε) from rounding alone, where that reaches a tenth of atol, since a
+     * failure there may be the numeric side's; otherwise the empty string.
+     */
+    public String roundingNote(double rounding) {
+      if (!(rounding >= atol / 10)) {
+        return "";
+      }
+      return String.format(Locale.ROOT, "%nnote: the loss is so large here that its central differences are only"
+          + " good to about %.1e from rounding (u·|L|/eps), near or above atol=%g: a failure may be the numeric"
+          + " side's. Scale the function down, or check with a larger eps.", rounding, atol);
+    }
+
+    /** The u·|L|/ε of {@link #roundingNote}: u = 2⁻⁵³, |L| the size of the loss's terms. */
+    public static double rounding(double lossMagnitude, double eps) {
+      return 0x1p-53 * lossMagnitude / eps;
     }
 
     /** a lies within the closed interval of the two slopes, or within tolerance of one of them. */
@@ -375,10 +394,8 @@ public final class GradCheck {
           ": %d elements, %d failed, %d at kinks; worst %s (abs err %.2e); eps=%g atol=%g rtol=%g",
           entries.size(), failures().size(), kinks().size(), w == null ? "-" : w.element(),
           w == null ? 0.0 : w.absError(), eps, atol, rtol));
-      if (!passed() && rounding >= atol / 10) {
-        sb.append(String.format(Locale.ROOT, "%nnote: the loss is so large here that its central differences are only"
-            + " good to about %.1e from rounding (u·|L|/eps), near or above atol=%g: a failure may be the numeric"
-            + " side's. Scale the function down, or check with a larger eps.", rounding, atol));
+      if (!passed()) {
+        sb.append(new Rule(atol, rtol).roundingNote(rounding));
       }
       return sb.toString();
     }

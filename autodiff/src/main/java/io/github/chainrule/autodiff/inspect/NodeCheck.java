@@ -162,7 +162,12 @@ public final class NodeCheck {
       byNode.put(node, new NodeResult(node.label(), opLabel(node), node.shape(), checked, maxAbs, maxRel, worst));
       order.add(node);
     }
-    return new Result(entries, order, byNode, suspects(view, byNode), eps, atol, rtol);
+    double magnitude = 0;
+    for (double y : output.toArray()) {
+      magnitude += Math.abs(y); // the loss replayed is the sum of the output (seed ones)
+    }
+    return new Result(entries, order, byNode, suspects(view, byNode), eps, atol, rtol,
+        GradCheck.Rule.rounding(magnitude, eps));
   }
 
   /** GradCheck's rule, so the two checks judge the same numbers the same way. */
@@ -213,9 +218,10 @@ public final class NodeCheck {
     private final double eps;
     private final double atol;
     private final double rtol;
+    private final double rounding;
 
     Result(List<Entry> entries, List<Tensor> order, Map<Tensor, NodeResult> byNode, List<Suspect> suspects,
-        double eps, double atol, double rtol) {
+        double eps, double atol, double rtol, double rounding) {
       this.entries = Collections.unmodifiableList(entries);
       this.order = Collections.unmodifiableList(order);
       this.byNode = Collections.unmodifiableMap(byNode);
@@ -223,6 +229,12 @@ public final class NodeCheck {
       this.eps = eps;
       this.atol = atol;
       this.rtol = rtol;
+      this.rounding = rounding;
+    }
+
+    /** As {@link GradCheck.Result#roundingOfNumeric}: how far rounding alone can move the numeric side. */
+    public double roundingOfNumeric() {
+      return rounding;
     }
 
     /** True if no element failed (kinks do not fail). */
@@ -292,7 +304,11 @@ public final class NodeCheck {
       for (Suspect s : suspects) {
         sb.append("suspect: ").append(s.describe()).append('\n');
       }
-      return sb.append(summary()).toString();
+      sb.append(summary());
+      if (!passed()) {
+        sb.append(new GradCheck.Rule(atol, rtol).roundingNote(rounding));
+      }
+      return sb.toString();
     }
 
     /** The verdict in one line: {@code PASSED: 27 nodes, 27 elements, 0 failed, 0 at kinks; eps=…}. */

@@ -133,6 +133,19 @@ class NodeCheckTest {
     assertTrue(r.byNode().get(sq).severity() < 0.3, String.valueOf(r.byNode().get(sq)));
     assertEquals(List.of(new Suspect("brokenSquare", "sq", "h", 0)), r.suspects());
     assertTrue(r.toString().contains("suspect: backward of brokenSquare (node sq)"), r.toString());
+    assertFalse(r.toString().contains("note:"), "a well-scaled loss needs no note about rounding:\n" + r);
+  }
+
+  @Test
+  void aFailureOnAHugeLossSaysTheNumericSideMayBeTheOneThatIsWrong() {
+    // dL/dz = 0.01 exactly, but nudging z moves a loss of 3e10 by less than its rounding.
+    Tensor x = Tensor.scalar(3.0).named("x").requiresGrad();
+    Tensor z = Tensor.scalar(0.5).named("z").requiresGrad();
+    Tensor loss = x.mul(1e10).add(z.mul(0.01)).named("loss");
+    NodeCheck.Result r = NodeCheck.check(loss);
+    assertFalse(r.passed(), r.toString());
+    assertEquals(0x1p-53 * 3e10 / 1e-6, r.roundingOfNumeric(), 1e-3 * r.roundingOfNumeric());
+    assertTrue(r.toString().contains("note: the loss is so large here"), r.toString());
   }
 
   @Test
